@@ -1,0 +1,129 @@
+"""Appending to the audit log. Every write of personal data calls record_change inside its own
+transaction; every read of a personal-data page calls record_view from its selector."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from yorisoi.core.crypto import EncryptedTextField
+from yorisoi.core.middleware import current_request
+
+from .models import Action, AuditEvent, AuditHead
+
+REDACTED = "[redacted]"
+
+
+def object_type_of(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+def _center_id_of(obj: models.Model | None) -> int | None:
+    if obj is None:
+        return None
+    if hasattr(obj, "audit_center_id"):
+        return obj.audit_center_id
+    return getattr(obj, "center_id", None)
+
+
+def sensitive_field_names(model: type[models.Model]) -> set[str]:
+    names = {f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)}
+    return names | set(getattr(model, "AUDIT_REDACT", ()))
+
+
+@transaction.atomic
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    center_id: int | None = None,
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one event to the chain. Writers take turns on the head row."""
+    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    info = current_request.get()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    event = AuditEvent(
+        at=timezone.now(),
+        actor=actor if authenticated else None,
+        actor_label=(actor.get_username() if authenticated else actor_label)[:150],
+        action=action,
+        object_type=object_type or (object_type_of(obj) if obj is not None else ""),
+        object_id=str(object_id or (obj.pk if obj is not None else "")),
+        center_id=center_id if center_id is not None else _center_id_of(obj),
+        changes=dict(changes or {}),
+        reason=reason,
+        request_id=info.request_id if info else "",
+        ip_address=info.ip_address if info else None,
+        path=info.path if info else "",
+        prev_hash=head.last_hash,
+    )
+    # The id is part of the hashed content, so take it from the head rather than the database.
+    event.pk = head.last_id + 1
+    event.hash = event.compute_hash()
+    event.save(force_insert=True)
+    AuditHead.objects.filter(pk=1).update(
+        last_id=event.pk, last_hash=event.hash, count=models.F("count") + 1
+    )
+    return event
+
+
+def record_view(*, actor, obj: models.Model, reason: str = "") -> AuditEvent:
+    return record(actor=actor, action=Action.VIEW, obj=obj, reason=reason)
+
+
+def diff(
+    before: Mapping[str, Any], after: Mapping[str, Any], *, redact: Iterable[str] = ()
+) -> dict[str, list]:
+    """Changed fields as {name: [old, new]}, with sensitive values replaced by a marker."""
+    redact = set(redact)
+    out: dict[str, list] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old != new:
+            if name in redact:
+                out[name] = [REDACTED, REDACTED]
+            else:
+                out[name] = [_jsonable(old), _jsonable(new)]
+    return out
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    return {name: getattr(obj, name) for name in names}
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def record_change(
+    *,
+    actor,
+    obj: models.Model,
+    action: str = Action.UPDATE,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Record a create or update. Pass before/after snapshots (or ready-made changes)."""
+    if changes is None:
+        redact = sensitive_field_names(type(obj))
+        after = after if after is not None else snapshot(obj)
+        changes = diff(before or {}, after, redact=redact)
+    return record(actor=actor, action=action, obj=obj, changes=changes, reason=reason)

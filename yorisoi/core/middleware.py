@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import contextvars
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    request_id: str
+    ip_address: str | None
+    path: str
+
+
+current_request: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar(
+    "yorisoi_current_request", default=None
+)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    """Gives every request an id that audit events carry, so one action's rows can be grouped."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        token = current_request.set(
+            RequestInfo(request.request_id, client_ip(request), request.path[:300])
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database outage shows a calm page with status 503 instead of a traceback.
+
+    It sits high in the stack because sessions and authentication already need the database;
+    the page it renders uses no request context, so it cannot touch the database itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        except (OperationalError, InterfaceError) as exc:
+            return self._unavailable(exc)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            return self._unavailable(exception)
+        return None
+
+    def _unavailable(self, exc):
+        logger.error("database unavailable: %s", exc)
+        html = render_to_string("core/unavailable.html")
+        return HttpResponse(html, status=503, headers={"Retry-After": "60"})

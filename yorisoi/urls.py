@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+admin.site.site_header = "Yorisoi"
+admin.site.site_title = "Yorisoi"
+
+urlpatterns = [
+    path("", include("yorisoi.core.urls")),
+    path("accounts/", include("yorisoi.accounts.urls")),
+    path("audit/", include("yorisoi.audit.urls")),
+    path("people/", include("yorisoi.people.urls")),
+    path("cases/", include("yorisoi.cases.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
