@@ -126,3 +126,22 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.last_id}"
+
+
+class BreakGlassGrant(models.Model):
+    """An admin's logged, time-limited access to one object's content, given for a reason."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    reason = models.TextField(_("理由"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "object_type", "expires_at"], name="breakglass_lookup_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.object_type}:{self.object_id} until {self.expires_at}"
