@@ -38,3 +38,19 @@ def collect_sections(providers, *args) -> list[Section]:
 
 # demo_loaders: (order, fn(stdout)) that `yorisoi loaddemo` runs in order; each is idempotent.
 demo_loaders: list[tuple[int, Callable[..., None]]] = []
+
+# plan_context_providers: fn(user, case) -> Section | None, shown beside the plan editor
+# (the assessments app shows the latest assessment there).
+plan_context_providers: list[Callable[..., Section | None]] = []
+# case_flag_providers: fn(user, case) -> list[(label, css_class)], extra badges on a case header.
+case_flag_providers: list[Callable[..., list]] = []
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One item of a case timeline. `template` renders it with `entry` in context."""
+
+    when: Any  # datetime (aware) or date
+    kind: str  # e.g. "contact", "status", "phase", "plan", "assessment", "referral"
+    template: str
+    context: dict[str, Any]
