@@ -105,6 +105,9 @@ class Person(models.Model):
     )
     # Folded readings and names (normalize_kana) so search ignores script, width and spaces.
     search_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    # The folded full reading and the folded full name alone, for the duplicate check.
+    reading_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
+    name_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     phone_key = models.CharField(max_length=30, blank=True, db_index=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -158,6 +161,9 @@ class Person(models.Model):
             return band_for_age(self.age(today))
         return self.age_band
 
+    def effective_age_band_label(self, today: date | None = None) -> str:
+        return str(AgeBand(self.effective_age_band(today)).label)
+
     def minimum_age(self, today: date | None = None) -> int | None:
         age = self.age(today)
         if age is not None:
@@ -177,6 +183,8 @@ class Person(models.Model):
             self.nickname,
         ]
         self.search_key = "|".join(normalize_kana(p) for p in parts if p)[:200]
+        self.reading_key = normalize_kana(self.family_name_kana + self.given_name_kana)[:100]
+        self.name_key = normalize_kana(self.family_name + self.given_name)[:100]
         self.phone_key = "".join(ch for ch in self.phone if ch.isdigit())[:30]
 
 
@@ -217,6 +225,10 @@ class HouseholdMember(models.Model):
     lives_together = models.BooleanField(_("同居"), default=True)
     phone = models.CharField(_("電話番号"), max_length=30, blank=True)
     note = EncryptedTextField(_("メモ"), blank=True)
+    # A random token from the add form, so a double submit cannot create a second member.
+    submission_token = models.CharField(
+        max_length=64, blank=True, null=True, unique=True, editable=False
+    )
 
     AUDIT_REDACT = ("phone",)
 

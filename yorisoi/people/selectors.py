@@ -1,0 +1,153 @@
+"""Every read of persons and households, starting from people.policy."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from yorisoi.audit import services as audit
+from yorisoi.core.japanese import normalize_kana
+
+from . import policy
+from .models import PARENT_RELATIONSHIPS, AgeBand, Person, age_on, band_for_age
+
+SEARCH_LIMIT = 50
+DUPLICATE_LIMIT = 10
+# A phone number shorter than this (in digits) is too little to call two records the same.
+MIN_PHONE_DIGITS = 6
+# The 8050 signal: a person of this age or older ...
+AGING_CHILD_AGE = 40
+# ... with a father or mother of this age or older in their household.
+AGING_PARENT_AGE = 70
+
+
+def _digits(text: str | None) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text or "") if ch.isdigit())
+
+
+def _visible_cases_prefetch(user) -> Prefetch:
+    cases = policy.visible_cases_of_persons(user).select_related("center").order_by("center_id")
+    return Prefetch("cases", queryset=cases, to_attr="visible_cases")
+
+
+def person_get(*, user, person_id: int) -> Person:
+    """One person the user may see, with household members and visible cases; records the view.
+
+    A person the user may not see is a 404, never a 403.
+    """
+    queryset = (
+        policy.visible_persons(user)
+        .select_related("household")
+        .prefetch_related("household__members", _visible_cases_prefetch(user))
+    )
+    person = get_object_or_404(queryset, pk=person_id)
+    audit.record_view(actor=user, obj=person)
+    return person
+
+
+def person_search(*, user, q: str, limit: int = SEARCH_LIMIT) -> list[Person]:
+    """Persons whose reading, name or nickname contains `q`, folded (hiragana/katakana,
+    full/half width, spaces), or whose phone contains the digits typed.
+
+    Each result carries `visible_cases` (the cases of it the user may see). Two queries,
+    whatever the number of results.
+    """
+    key = normalize_kana(q)
+    if not key:
+        return []
+    condition = Q(search_key__contains=key)
+    digits = _digits(q)
+    looks_like_phone = all(ch.isdigit() or ch in "-+()" for ch in key)
+    if looks_like_phone and len(digits) >= 3:
+        condition |= Q(phone_key__contains=digits)
+    queryset = (
+        policy.visible_persons(user)
+        .filter(condition, merged_into__isnull=True)
+        .prefetch_related(_visible_cases_prefetch(user))
+        .order_by("reading_key", "name_key", "pk")
+    )
+    return list(queryset[:limit])
+
+
+def _band_of(birth_date: date | None, age_band: str, today: date) -> str:
+    if birth_date:
+        return band_for_age(age_on(birth_date, today))
+    return age_band or AgeBand.UNKNOWN
+
+
+def person_duplicates(
+    *,
+    user,
+    family_name_kana: str = "",
+    given_name_kana: str = "",
+    family_name: str = "",
+    given_name: str = "",
+    birth_date: date | None = None,
+    age_band: str = "",
+    phone: str = "",
+    exclude_id: int | None = None,
+) -> list[Person]:
+    """Visible persons who may be the same as the one being entered.
+
+    A candidate either has the same phone digits, or has the same folded reading (or the
+    same folded name) AND a matching birth date, age band or phone. When both birth dates
+    are known they decide; otherwise the age bands (from birth date or as recorded) must
+    be equal and known.
+    """
+    today = timezone.localdate()
+    reading = normalize_kana(f"{family_name_kana}{given_name_kana}")
+    name = normalize_kana(f"{family_name}{given_name}")
+    digits = _digits(phone)
+    if len(digits) < MIN_PHONE_DIGITS:
+        digits = ""
+    condition = Q()
+    if reading:
+        condition |= Q(reading_key=reading)
+    if name:
+        condition |= Q(name_key=name)
+    if digits:
+        condition |= Q(phone_key=digits)
+    if not condition:
+        return []
+    queryset = policy.visible_persons(user).filter(condition, merged_into__isnull=True)
+    if exclude_id:
+        queryset = queryset.exclude(pk=exclude_id)
+    new_band = _band_of(birth_date, age_band, today)
+    found = []
+    for person in queryset.order_by("pk")[: DUPLICATE_LIMIT * 5]:
+        if digits and person.phone_key == digits:
+            found.append(person)
+            continue
+        if birth_date and person.birth_date:
+            if birth_date == person.birth_date:
+                found.append(person)
+            continue
+        their_band = person.effective_age_band(today)
+        if new_band != AgeBand.UNKNOWN and new_band == their_band:
+            found.append(person)
+    return found[:DUPLICATE_LIMIT]
+
+
+def aging_household(person: Person, today: date | None = None) -> bool:
+    """The 8050 signal (8050問題, `aging_household`): aged parents supporting a middle-aged child.
+
+    True when the person (本人) is 40 or older — by birth date, or else by the lower bound of
+    their age band (年代) — and a father (父) or mother (母) among their household members
+    (世帯員) is 70 or older by current_age (the age recorded, plus the years since it was
+    recorded). Derived every time from the ages; never stored or typed.
+    Uses person.household.members, so prefetch "household__members" when listing.
+    """
+    today = today or timezone.localdate()
+    age = person.minimum_age(today)
+    if age is None or age < AGING_CHILD_AGE or not person.household_id:
+        return False
+    for member in person.household.members.all():
+        if member.relationship in PARENT_RELATIONSHIPS:
+            parent_age = member.current_age(today)
+            if parent_age is not None and parent_age >= AGING_PARENT_AGE:
+                return True
+    return False

@@ -1,0 +1,203 @@
+"""Every write of persons, households and members. Each runs in one transaction and writes
+its audit event inside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yorisoi.audit import services as audit
+from yorisoi.audit.models import Action
+from yorisoi.core.errors import StaleEditError
+
+from . import policy
+from .models import Household, HouseholdMember, Person
+
+# Fields a caller may set through person_create / person_update.
+PERSON_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "nickname",
+    "birth_date",
+    "age_band",
+    "sex",
+    "ward",
+    "phone",
+    "email",
+    "address",
+    "contact_preferences",
+    "line_user_id",
+)
+MEMBER_FIELDS = ("relationship", "name", "age", "lives_together", "phone", "note")
+
+
+def _check_fields(data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
+
+
+def _require_person_edit(user, person: Person) -> None:
+    if not policy.can_edit_person(user, person):
+        raise PermissionDenied
+
+
+def _require_member_edit(user, member: HouseholdMember) -> None:
+    if not policy.can_edit_member(user, member):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def person_create(*, user, data: dict[str, Any], household: Household | None = None) -> Person:
+    """Create a person. Every field is optional (an anonymous person is a valid record).
+
+    No visibility check: a person becomes visible through the case the caller creates next,
+    in the same transaction (cases' intake).
+    """
+    _check_fields(data, PERSON_FIELDS)
+    person = Person(**data, household=household, created_by=user)
+    person.full_clean()
+    person.save()
+    audit.record_change(actor=user, obj=person, action=Action.CREATE)
+    return person
+
+
+@transaction.atomic
+def person_update(*, user, person: Person, data: dict[str, Any], expected_version: int) -> Person:
+    """Save the given fields if nobody saved the person since `expected_version` was read.
+
+    Raises StaleEditError with {field: (stored value, submitted value)} otherwise, and saves
+    nothing. Bumps the version on every successful save.
+    """
+    _check_fields(data, PERSON_FIELDS)
+    _require_person_edit(user, person)
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.version != expected_version:
+        changes = {
+            name: (getattr(current, name), value)
+            for name, value in data.items()
+            if getattr(current, name) != value
+        }
+        if not changes:
+            # Someone saved in between, but exactly what this user submits: nothing to do.
+            return current
+        raise StaleEditError(changes, current_version=current.version)
+    before = audit.snapshot(current, PERSON_FIELDS)
+    for name, value in data.items():
+        setattr(current, name, value)
+    current.full_clean()
+    after = audit.snapshot(current, PERSON_FIELDS)
+    if after == before:
+        return current
+    current.version += 1
+    current.save()
+    audit.record_change(actor=user, obj=current, before=before, after=after)
+    # Keep the caller's object in step with what was saved.
+    for name in (*data, "version", "search_key", "reading_key", "name_key", "phone_key"):
+        setattr(person, name, getattr(current, name))
+    person.updated_at = current.updated_at
+    return current
+
+
+@transaction.atomic
+def household_ensure(*, user, person: Person) -> Household:
+    """The person's household, created (and linked) when they have none yet."""
+    _require_person_edit(user, person)
+    locked = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    if locked.household_id:
+        person.household = locked.household
+        return locked.household
+    household = Household.objects.create()
+    Person.objects.filter(pk=person.pk).update(household=household, updated_at=timezone.now())
+    person.household = household
+    audit.record_change(actor=user, obj=household, action=Action.CREATE)
+    audit.record(
+        actor=user,
+        action=Action.UPDATE,
+        obj=person,
+        changes={"household": [None, household.pk]},
+    )
+    return household
+
+
+@transaction.atomic
+def household_member_add(
+    *, user, person: Person, data: dict[str, Any], submission_token: str | None = None
+) -> HouseholdMember:
+    """Add a member to the person's household (created if needed).
+
+    With a submission_token, a second submit of the same form returns the member the first
+    one created instead of adding another.
+    """
+    _check_fields(data, MEMBER_FIELDS)
+    _require_person_edit(user, person)
+    token = (submission_token or "").strip()[:64] or None
+    if token:
+        existing = HouseholdMember.objects.filter(submission_token=token).first()
+        if existing is not None:
+            if existing.household_id != person.household_id:
+                raise PermissionDenied
+            return existing
+    household = household_ensure(user=user, person=person)
+    member = HouseholdMember(
+        household=household,
+        submission_token=token,
+        age_recorded_on=timezone.localdate(),
+        **data,
+    )
+    member.full_clean()
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        # The same token saved by a concurrent request an instant ago.
+        if token:
+            return HouseholdMember.objects.get(submission_token=token)
+        raise
+    audit.record_change(actor=user, obj=member, action=Action.CREATE)
+    return member
+
+
+@transaction.atomic
+def household_member_update(
+    *, user, member: HouseholdMember, data: dict[str, Any]
+) -> HouseholdMember:
+    """Change a member. A changed age is recorded as of today (current_age counts from it)."""
+    _check_fields(data, MEMBER_FIELDS)
+    _require_member_edit(user, member)
+    current = HouseholdMember.objects.select_for_update().get(pk=member.pk)
+    fields = (*MEMBER_FIELDS, "age_recorded_on")
+    before = audit.snapshot(current, fields)
+    for name, value in data.items():
+        setattr(current, name, value)
+    if "age" in data and data["age"] != before["age"]:
+        current.age_recorded_on = timezone.localdate()
+    current.full_clean()
+    after = audit.snapshot(current, fields)
+    if after != before:
+        current.save()
+        audit.record_change(actor=user, obj=current, before=before, after=after)
+    return current
+
+
+@transaction.atomic
+def household_member_remove(*, user, member: HouseholdMember) -> None:
+    """Remove a member from the household. Removing one already gone does nothing."""
+    _require_member_edit(user, member)
+    current = HouseholdMember.objects.select_for_update().filter(pk=member.pk).first()
+    if current is None:
+        return
+    before = audit.snapshot(current, (*MEMBER_FIELDS, "household_id"))
+    redact = audit.sensitive_field_names(HouseholdMember)
+    audit.record(
+        actor=user,
+        action=Action.DELETE,
+        obj=current,
+        changes=audit.diff(before, {}, redact=redact),
+    )
+    current.delete()
