@@ -112,6 +112,10 @@ INSTALLED_APPS = [
     "yorisoi.people",
     "yorisoi.cases",
 ]
+# Last, so that core's django/forms/field.html (label, 「必須」, help and errors tied to the input)
+# overrides Django's own form templates.
+INSTALLED_APPS += ["django.forms"]
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
