@@ -74,6 +74,9 @@ class AuditEvent(models.Model):
         verbose_name = _("監査イベント")
         verbose_name_plural = _("監査イベント")
         ordering = ["id"]
+        # Related-object access and internal queries use the base manager: make it the one
+        # that refuses updates and deletes too.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["center_id", "at"], name="audit_center_at_idx"),
@@ -85,8 +88,15 @@ class AuditEvent(models.Model):
         )
 
     def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
+        # Only services.record may write a row: it takes the next id and the previous hash under
+        # the head row's lock. Any other save would be an update or a row outside the chain.
+        if not getattr(self, "_appending", False):
+            raise AuditImmutableError(
+                "Audit events are appended only through yorisoi.audit.services.record."
+            )
+        if self.pk is None or not kwargs.get("force_insert"):
             raise AuditImmutableError("Audit events cannot be updated.")
+        self._appending = False
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

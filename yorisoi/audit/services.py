@@ -3,6 +3,8 @@ transaction; every read of a personal-data page calls record_view from its selec
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -34,6 +36,27 @@ def sensitive_field_names(model: type[models.Model]) -> set[str]:
     return names | set(getattr(model, "AUDIT_REDACT", ()))
 
 
+def _fit(value: str, field: str) -> str:
+    """Cut text to its column's length: PostgreSQL refuses overlong values, SQLite keeps them,
+    and the hash must cover what the database really holds."""
+    return (value or "")[: AuditEvent._meta.get_field(field).max_length]
+
+
+def _canonical_changes(changes: Mapping[str, Any] | None) -> dict:
+    # What the JSON column gives back (dates as text, tuples as lists), so the hash computed now
+    # equals the one `audit verify` recomputes from the stored row.
+    return json.loads(json.dumps(dict(changes or {}), default=str))
+
+
+def _stored_ip(ip: str | None) -> str | None:
+    # The inet column normalizes IPv6 text; hash the form it will give back.
+    try:
+        ipaddress.ip_address(ip or "")
+    except ValueError:
+        return None
+    return AuditEvent._meta.get_field("ip_address").get_prep_value(ip)
+
+
 @transaction.atomic
 def record(
     *,
@@ -47,28 +70,39 @@ def record(
     reason: str = "",
     actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain. Writers take turns on the head row."""
+    """Append one event to the chain.
+
+    Writers take turns on the head row: `select_for_update` locks it on PostgreSQL until the
+    surrounding transaction ends (SQLite's IMMEDIATE transactions already serialize writers), so
+    two requests can never both chain onto the same previous row. The event id comes from the head,
+    not from the database sequence, because the id is part of the hashed content.
+    """
+    # get_or_create retries its get after a concurrent first insert, so the very first two
+    # writers also end up taking turns instead of failing.
     head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
     info = current_request.get()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    ip = _stored_ip(info.ip_address if info else None)
     event = AuditEvent(
         at=timezone.now(),
         actor=actor if authenticated else None,
-        actor_label=(actor.get_username() if authenticated else actor_label)[:150],
+        actor_label=_fit(actor.get_username() if authenticated else actor_label, "actor_label"),
         action=action,
-        object_type=object_type or (object_type_of(obj) if obj is not None else ""),
-        object_id=str(object_id or (obj.pk if obj is not None else "")),
+        object_type=_fit(
+            object_type or (object_type_of(obj) if obj is not None else ""), "object_type"
+        ),
+        object_id=_fit(str(object_id or (obj.pk if obj is not None else "")), "object_id"),
         center_id=center_id if center_id is not None else _center_id_of(obj),
-        changes=dict(changes or {}),
-        reason=reason,
-        request_id=info.request_id if info else "",
-        ip_address=info.ip_address if info else None,
-        path=info.path if info else "",
+        changes=_canonical_changes(changes),
+        reason=reason or "",
+        request_id=_fit(info.request_id if info else "", "request_id"),
+        ip_address=ip,
+        path=_fit(info.path if info else "", "path"),
         prev_hash=head.last_hash,
     )
-    # The id is part of the hashed content, so take it from the head rather than the database.
     event.pk = head.last_id + 1
     event.hash = event.compute_hash()
+    event._appending = True
     event.save(force_insert=True)
     AuditHead.objects.filter(pk=1).update(
         last_id=event.pk, last_hash=event.hash, count=models.F("count") + 1
