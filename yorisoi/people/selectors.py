@@ -6,6 +6,7 @@ import unicodedata
 from datetime import date
 
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from yorisoi.audit import services as audit
 from yorisoi.core.japanese import normalize_kana
 
 from . import policy
-from .models import PARENT_RELATIONSHIPS, AgeBand, Person, age_on, band_for_age
+from .models import PARENT_RELATIONSHIPS, AgeBand, HouseholdMember, Person, age_on, band_for_age
 
 SEARCH_LIMIT = 50
 DUPLICATE_LIMIT = 10
@@ -151,3 +152,10 @@ def aging_household(person: Person, today: date | None = None) -> bool:
             if parent_age is not None and parent_age >= AGING_PARENT_AGE:
                 return True
     return False
+
+
+def household_member_get(*, user, person: Person, member_id: int) -> HouseholdMember:
+    """A member of the household of `person`, who must come from person_get (access-checked)."""
+    if not person.household_id:
+        raise Http404
+    return get_object_or_404(HouseholdMember, pk=member_id, household_id=person.household_id)
