@@ -1,4 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("intake/", views.intake, name="intake"),
+    path("intake/duplicates/", views.intake_duplicates, name="intake_duplicates"),
+    path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/contacts/new/", views.contact_create, name="contact_create"),
+    path(
+        "<int:case_id>/contacts/<int:contact_id>/edit/",
+        views.contact_edit,
+        name="contact_edit",
+    ),
+    path("<int:case_id>/status/", views.case_status, name="status"),
+    path("<int:case_id>/phase/", views.case_phase, name="phase"),
+    path("<int:case_id>/assign/", views.case_assign, name="assign"),
+    path("<int:case_id>/risk/", views.case_risk, name="risk"),
+    path(
+        "<int:case_id>/risk/acknowledge/",
+        views.case_risk_acknowledge,
+        name="risk_acknowledge",
+    ),
+]
