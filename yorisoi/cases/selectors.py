@@ -63,10 +63,15 @@ def household_members(*, case: Case) -> list[HouseholdMember]:
 
 def center_staff(*, center_id: int) -> QuerySet[User]:
     """Active workers and managers of a center: who may hold or share its cases."""
+    return center_staff_of(center_ids=[center_id])
+
+
+def center_staff_of(*, center_ids) -> QuerySet[User]:
+    """Active workers and managers of any of the centers."""
     return (
         User.objects.filter(
             is_active=True,
-            memberships__center_id=center_id,
+            memberships__center_id__in=list(center_ids),
             memberships__is_active=True,
             memberships__role__in=[Role.WORKER, Role.MANAGER],
         )
