@@ -6,6 +6,7 @@ import pytest
 
 from yorisoi.accounts.models import Center, Membership, Role, User
 from yorisoi.core.crypto import generate_key
+from yorisoi.core.tests.browser import axe_check, browser, page, sign_in  # noqa: F401 - fixtures
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 TEST_KEY = generate_key()
