@@ -21,7 +21,16 @@ from yorisoi.people import services as people_services
 from yorisoi.people.models import PARENT_RELATIONSHIPS, HouseholdMember, Person
 
 from . import policy
-from .models import Case, CaseChange, ClosureReason, Consulter, Contact, Phase, Status
+from .models import (
+    Case,
+    CaseChange,
+    ClosureReason,
+    Consulter,
+    Contact,
+    Phase,
+    PlanVersion,
+    Status,
+)
 
 CASE_AUDIT_FIELDS = (
     "status",
@@ -261,7 +270,6 @@ def intake_record(
             old="",
             new=Status.INTAKE,
             on=case.opened_on,
-            reason=_("受付"),
         )
         _record_case_change(
             user=user,
@@ -761,3 +769,117 @@ def case_acknowledge_risk(*, user, case: Case) -> Case:
     )
     _sync_caller(case, current, ("risk_acknowledged_at", "risk_acknowledged_by_id"))
     return current
+
+
+# --- plans and hand-over (支援プラン, 引継ぎ) ---------------------------------------------------
+
+PLAN_FIELDS = (
+    "goals",
+    "voice",
+    "planned_supports",
+    "review_on",
+    "agreed_by",
+    "agreed_on",
+    "informed_by_assessment_id",
+)
+
+
+@transaction.atomic
+def plan_version_create(
+    *, user, case: Case, data: dict[str, Any], based_on_number: int | None = None
+) -> PlanVersion:
+    """Add the next version of the case's plan. Versions are never edited, only added.
+
+    `based_on_number` is the latest version's number when the form was opened (0 when there
+    was none). If a version was added since, the one added is returned when it holds exactly
+    what is submitted now (the same form sent twice); otherwise StaleEditError names what
+    differs, and nothing is saved.
+    """
+    unknown = set(data) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
+    _require_case_edit(user, case)
+    current = _lock_case(case)
+    if current.status == Status.CLOSED:
+        raise ValidationError(
+            _("このケースは終結しています。プランを追加するには、先にケースを再開してください。")
+        )
+    latest = PlanVersion.objects.filter(case=current).order_by("-number").first()
+    latest_number = latest.number if latest else 0
+    if based_on_number is not None and based_on_number != latest_number:
+        changes = {}
+        if latest is not None:
+            changes = {
+                name: (getattr(latest, name), value)
+                for name, value in data.items()
+                if getattr(latest, name) != value
+            }
+            if not changes:
+                return latest
+        raise StaleEditError(
+            changes or {"number": (latest_number, based_on_number)},
+            current_version=latest_number,
+        )
+    version = PlanVersion(case=current, number=latest_number + 1, created_by=user, **data)
+    version.full_clean(exclude=["case", "created_by"])
+    version.save()
+    audit.record_change(
+        actor=user,
+        obj=version,
+        action=Action.CREATE,
+        after={
+            "case_id": current.pk,
+            "number": version.number,
+            **audit.snapshot(version, PLAN_FIELDS),
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def cases_hand_over(*, user, case_ids, to_worker: User, reason: str) -> list[Case]:
+    """Make `to_worker` the primary worker of every case in `case_ids`, all or none.
+
+    Managers of the cases' center only; each case gets its own CaseChange and audit event
+    through case_assign. Cases the worker already holds are left as they are.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("引継ぎの理由を入力してください。")})
+    ids = sorted({int(pk) for pk in case_ids})
+    if not ids:
+        raise ValidationError({"cases": _("引き継ぐケースを1件以上選んでください。")})
+    cases = list(
+        policy.visible_cases(user)
+        .filter(pk__in=ids)
+        .select_for_update()
+        .prefetch_related("secondary_workers")
+        .order_by("pk")
+    )
+    if len(cases) != len(ids):
+        raise PermissionDenied
+    for case in cases:
+        if not user.is_manager_of(case.center_id):
+            raise PermissionDenied
+        if case.status == Status.CLOSED:
+            raise ValidationError(
+                {"cases": _("終結したケースは引き継げません（ケース %(id)s）。") % {"id": case.pk}}
+            )
+        gone = to_worker.leaving_on is not None and to_worker.leaving_on < timezone.localdate()
+        if gone or not is_case_staff(to_worker, case.center_id):
+            raise ValidationError(
+                {"to_worker": _("新しい主担当には、このセンターの支援員を選んでください。")}
+            )
+    for case in cases:
+        if case.primary_worker_id == to_worker.pk:
+            continue
+        secondary = list(case.secondary_workers.all())
+        case_assign(
+            user=user,
+            case=case,
+            primary_worker=to_worker,
+            # The new primary worker stops being a secondary one; the others stay.
+            secondary_workers=secondary if to_worker in secondary else None,
+            reason=reason,
+        )
+    return cases

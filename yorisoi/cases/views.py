@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -144,6 +145,16 @@ def _restale(form_class, request: HttpRequest, stale: StaleEditError, **kwargs):
     form = form_class(post, **kwargs)
     form.is_valid()
     return form
+
+
+def nav_items(request: HttpRequest) -> list:
+    """「新規受付」 and 「ケース一覧」 in the main menu of managers and workers."""
+    if not request.user.center_ids_with(*CASE_ROLES):
+        return []
+    return [
+        (_("新規受付"), reverse("cases:intake"), 10),
+        (_("ケース一覧"), reverse("cases:list"), 20),
+    ]
 
 
 # ----- intake ---------------------------------------------------------------------------
