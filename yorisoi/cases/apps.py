@@ -6,3 +6,10 @@ class CasesConfig(AppConfig):
     name = "yorisoi.cases"
     label = "cases"
     verbose_name = _("ケース")
+
+    def ready(self) -> None:
+        from yorisoi.core.registry import nav_providers
+
+        from .views import nav_items as case_nav_items
+
+        nav_providers.append(case_nav_items)
