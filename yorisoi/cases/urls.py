@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_caseload, views_plans
 
 app_name = "cases"
 urlpatterns = [
@@ -23,4 +23,10 @@ urlpatterns = [
         views.case_risk_acknowledge,
         name="risk_acknowledge",
     ),
+    path("<int:case_id>/plans/", views_plans.plan_list, name="plan_list"),
+    path("<int:case_id>/plans/new/", views_plans.plan_new, name="plan_new"),
+    path("<int:case_id>/plans/compare/", views_plans.plan_compare, name="plan_compare"),
+    path("<int:case_id>/plans/<int:number>/", views_plans.plan_detail, name="plan_detail"),
+    path("manage/", views_caseload.manage, name="manage"),
+    path("manage/handover/", views_caseload.manage_handover, name="manage_handover"),
 ]
