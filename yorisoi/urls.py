@@ -14,3 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+# A database outage can surface in a middleware (sessions, session lifetime) before any view runs,
+# where DatabaseUnavailableMiddleware cannot catch it; the 500 handler turns it into the calm 503.
+handler500 = "yorisoi.core.views.server_error"
