@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 PREFIX = "enc1"
@@ -72,9 +73,9 @@ def read_key_file(path: Path) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _ring_for(env_key: str, path: str, mtime: float) -> KeyRing:
+def _ring_for(env_key: str, path: str, stamp: tuple) -> KeyRing:
     if env_key:
-        texts = [k for k in env_key.split(",") if k.strip()]
+        texts = env_key.split(",")
         origin = "YORISOI_ENCRYPTION_KEY"
     else:
         try:
@@ -84,20 +85,28 @@ def _ring_for(env_key: str, path: str, mtime: float) -> KeyRing:
                 f"No encryption key: set YORISOI_ENCRYPTION_KEY or create {path} "
                 "with `yorisoi initkey`."
             ) from exc
+        except OSError as exc:
+            raise EncryptionKeyError(
+                f"The encryption key file {path} cannot be read ({exc.strerror}). "
+                "Check its owner and permissions."
+            ) from exc
         origin = path
-    if not texts:
-        raise EncryptionKeyError(f"{origin} holds no key.")
-    return KeyRing(tuple(_decode_key(t, origin) for t in texts))
+    return ring_from_keys(texts, origin)
 
 
 def key_ring() -> KeyRing:
     env_key = getattr(settings, "YORISOI_ENCRYPTION_KEY", "")
     path = str(settings.YORISOI_ENCRYPTION_KEY_FILE)
-    try:
-        mtime = os.stat(path).st_mtime if not env_key else 0.0
-    except FileNotFoundError:
-        mtime = -1.0
-    return _ring_for(env_key, path, mtime)
+    # The file is re-read whenever it is replaced or touched, so a running process follows a
+    # rotation (`rotate-key` replaces the file, which gives it a new inode).
+    stamp: tuple = ()
+    if not env_key:
+        try:
+            st = os.stat(path)
+            stamp = (st.st_mtime_ns, st.st_ino, st.st_size)
+        except OSError:
+            stamp = (-1,)
+    return _ring_for(env_key, path, stamp)
 
 
 def encrypt(plaintext: str, ring: KeyRing | None = None) -> str:
@@ -153,10 +162,34 @@ class EncryptedTextField(models.TextField):
 
 
 def encrypted_fields():
-    """Every (model, field) pair holding encrypted text, for rotation and checks."""
+    """Every (model, field) pair holding encrypted text, for rotation and checks.
+
+    Each column appears once: proxies and inherited fields are left to the model whose table
+    holds the column.
+    """
     from django.apps import apps
 
     for model in apps.get_models():
-        for field in model._meta.concrete_fields:
+        if model._meta.proxy:
+            continue
+        for field in model._meta.local_concrete_fields:
             if isinstance(field, EncryptedTextField):
                 yield model, field
+
+
+def ring_from_keys(texts, origin: str = "the given keys") -> KeyRing:
+    """A key ring from base64 key texts; the first encrypts."""
+    texts = [t.strip() for t in texts if t and t.strip()]
+    if not texts:
+        raise EncryptionKeyError(f"{origin} holds no key.")
+    return KeyRing(tuple(_decode_key(t, origin) for t in texts))
+
+
+def forget_cached_keys() -> None:
+    """Drop cached key rings, so the next read sees a key file just rewritten."""
+    _ring_for.cache_clear()
+
+
+# Sent by `yorisoi rotate-key` after a rotation, with old_key_ids, new_key_id, values (how many
+# were re-encrypted), mode and operator. The audit app records it; core cannot import audit.
+key_rotated = Signal()

@@ -72,3 +72,31 @@ class DatabaseUnavailableMiddleware:
         logger.error("database unavailable: %s", exc)
         html = render_to_string("core/unavailable.html")
         return HttpResponse(html, status=503, headers={"Retry-After": "60"})
+
+
+class EncryptionKeyErrorMiddleware:
+    """A missing or wrong encryption key shows a calm page (status 500), never a traceback.
+
+    Nothing on the page depends on the request or the database; the exception's text (which
+    names key ids, never keys) goes to the log for the administrator.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from .crypto import EncryptionKeyError
+
+        if not isinstance(exception, EncryptionKeyError):
+            return None
+        logger.error(
+            "encryption key error on %s (request %s): %s",
+            request.path,
+            getattr(request, "request_id", "-"),
+            exception,
+        )
+        html = render_to_string("core/encryption_key_error.html")
+        return HttpResponse(html, status=500)
