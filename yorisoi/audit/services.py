@@ -6,15 +6,18 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
 from yorisoi.core.crypto import EncryptedTextField
 from yorisoi.core.middleware import current_request
 
-from .models import Action, AuditEvent, AuditHead
+from .models import Action, AuditEvent, AuditHead, BreakGlassGrant
 
 REDACTED = "[redacted]"
 
@@ -161,3 +164,56 @@ def record_change(
         after = after if after is not None else snapshot(obj)
         changes = diff(before or {}, after, redact=redact)
     return record(actor=actor, action=action, obj=obj, changes=changes, reason=reason)
+
+
+# What an admin may break the glass for, and where the object's page is. audit knows objects
+# only by (type, id), so the path is a pattern, not a reverse() into a higher app.
+BREAK_GLASS_TARGETS = {"cases.case": "/cases/{id}/"}
+
+
+@transaction.atomic
+def break_glass_open(*, user, object_type: str, object_id: str, reason: str) -> BreakGlassGrant:
+    """Give an admin time-limited access to one object's content, recorded with the reason.
+
+    The same request submitted twice within a minute returns the first grant instead of
+    recording a second one.
+    """
+    from .selectors import is_admin, object_center_id
+
+    if not is_admin(user):
+        raise PermissionDenied
+    if object_type not in BREAK_GLASS_TARGETS:
+        raise ValueError(f"break-glass is not offered for {object_type}")
+    reason = reason.strip()
+    now = timezone.now()
+    recent = BreakGlassGrant.objects.filter(
+        user=user,
+        object_type=object_type,
+        object_id=str(object_id),
+        reason=reason,
+        created_at__gte=now - timedelta(minutes=1),
+        expires_at__gt=now,
+    ).first()
+    if recent is not None:
+        return recent
+    grant = BreakGlassGrant.objects.create(
+        user=user,
+        object_type=object_type,
+        object_id=str(object_id),
+        reason=reason,
+        expires_at=now + timedelta(minutes=settings.YORISOI_BREAK_GLASS_MINUTES),
+    )
+    record(
+        actor=user,
+        action=Action.BREAK_GLASS,
+        object_type=object_type,
+        object_id=str(object_id),
+        center_id=object_center_id(object_type=object_type, object_id=str(object_id)),
+        changes={"expires_at": [None, grant.expires_at.isoformat()]},
+        reason=reason,
+    )
+    return grant
+
+
+def break_glass_url(grant: BreakGlassGrant) -> str:
+    return BREAK_GLASS_TARGETS[grant.object_type].format(id=grant.object_id)

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import selectors, services
+from .forms import BreakGlassForm, LogFilterForm
+from .models import AuditEvent
+
+PAGE_SIZE = 50
+
+# Object types that are not models but still appear in the log.
+SPECIAL_TYPES = {
+    selectors.AUDIT_LOG_TYPE: gettext_lazy("監査ログ"),
+    "core.encryption_key": gettext_lazy("暗号鍵"),
+}
+
+
+@dataclass
+class ChangeRow:
+    label: str
+    old: object
+    new: object
+    redacted: bool
+
+
+@dataclass
+class EventRow:
+    event: AuditEvent
+    type_label: str
+    changes: list[ChangeRow] = field(default_factory=list)
+
+
+def _type_label(object_type: str) -> str:
+    if object_type in SPECIAL_TYPES:
+        return str(SPECIAL_TYPES[object_type])
+    model = selectors.model_for(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type
+
+
+def _field_label(model, name: str) -> str:
+    if model is None:
+        return name
+    for candidate in (name, name.removesuffix("_id")):
+        try:
+            return str(model._meta.get_field(candidate).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name
+
+
+def _rows(events) -> list[EventRow]:
+    rows = []
+    for event in events:
+        model = selectors.model_for(event.object_type)
+        row = EventRow(event=event, type_label=_type_label(event.object_type))
+        if isinstance(event.changes, dict):
+            for name, value in event.changes.items():
+                old, new = value if isinstance(value, list) and len(value) == 2 else (None, value)
+                row.changes.append(
+                    ChangeRow(
+                        label=_field_label(model, name),
+                        old=old,
+                        new=new,
+                        redacted=services.REDACTED in (old, new),
+                    )
+                )
+        rows.append(row)
+    return rows
+
+
+def _page(request: HttpRequest, events):
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+@login_required
+def center_log(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_view_audit_log(request.user):
+        raise Http404
+    centers = selectors.log_centers(user=request.user)
+    form = LogFilterForm(request.GET or None, centers=centers)
+    filters = form.to_filter()
+    events = selectors.center_events(user=request.user, filters=filters)
+    page, query = _page(request, events)
+    return render(
+        request,
+        "audit/center_log.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows(page.object_list),
+            "query": query,
+            "is_admin": selectors.is_admin(request.user),
+        },
+    )
+
+
+@login_required
+def object_log(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    events = selectors.object_events(
+        user=request.user, object_type=object_type, object_id=object_id
+    )
+    page, query = _page(request, events)
+    return render(
+        request,
+        "audit/object_log.html",
+        {
+            "object_type": object_type,
+            "object_id": object_id,
+            "type_label": _type_label(object_type),
+            "page": page,
+            "rows": _rows(page.object_list),
+            "query": query,
+        },
+    )
+
+
+@login_required
+def break_glass(request: HttpRequest) -> HttpResponse:
+    if not selectors.is_admin(request.user):
+        raise Http404
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        grant = services.break_glass_open(
+            user=request.user,
+            object_type=form.cleaned_data["object_type"],
+            object_id=str(form.cleaned_data["object_id"]),
+            reason=form.cleaned_data["reason"],
+        )
+        messages.warning(
+            request,
+            _(
+                "緊急閲覧を記録しました。%(minutes)d分間この記録を閲覧できます。"
+                "閲覧はすべて監査ログに残ります。"
+            )
+            % {"minutes": math.ceil((grant.expires_at - timezone.now()).total_seconds() / 60)},
+        )
+        return redirect(services.break_glass_url(grant))
+    grants = [
+        (grant, services.break_glass_url(grant), _type_label(grant.object_type))
+        for grant in selectors.active_break_glass_grants(user=request.user)
+    ]
+    return render(request, "audit/break_glass.html", {"form": form, "grants": grants})
