@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "yorisoi.core.middleware.RequestIdMiddleware",
     "yorisoi.core.middleware.DatabaseUnavailableMiddleware",
+    "yorisoi.core.middleware.EncryptionKeyErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
