@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test serve lint format messages clean browser-deps
+.PHONY: demo test serve lint format messages clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,23 +20,35 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# The demo: SQLite under var/, a key file under var/, fictional data, two-factor sign-in off.
+demo: export YORISOI_REQUIRE_2FA ?= false
 demo: $(VENV)/.installed
 	$(BIN)/yorisoi initkey
 	$(BIN)/yorisoi migrate --noinput -v 0
 	$(BIN)/yorisoi loaddemo
+	@$(MAKE) --no-print-directory serve
+
+serve: export YORISOI_REQUIRE_2FA ?= false
+serve:
 	@echo ""
-	@echo "  Yorisoi demo: http://127.0.0.1:$(PORT)/"
-	@echo "  Sign in as admin, manager1, worker1, worker1b, manager2, worker2, peer1,"
-	@echo "  partner1 or analyst1 with the password yorisoi-demo."
-	@echo "  Two-factor sign-in is off in the demo (YORISOI_REQUIRE_2FA=false)."
+	@echo "  Yorisoi demo: http://127.0.0.1:$(PORT)/   (Ctrl-C stops it)"
+	@echo "  Password for every account: yorisoi-demo"
+	@echo "    admin                 system administrator: centers, staff, roles"
+	@echo "    manager1 / manager2   center manager (センター長) of center 1 / center 2"
+	@echo "    worker1, worker1b     support workers (支援員) of center 1"
+	@echo "    worker2               support worker of center 2"
+	@echo "    peer1                 peer supporter (ピアサポーター) at center 1"
+	@echo "    partner1              staff of a partner employment-support agency"
+	@echo "    analyst1              city policy office: statistics only"
+	@echo "  Two-factor sign-in is off in the demo (YORISOI_REQUIRE_2FA=$$YORISOI_REQUIRE_2FA)."
 	@echo ""
-	YORISOI_REQUIRE_2FA=$${YORISOI_REQUIRE_2FA:-false} $(BIN)/daphne -b 127.0.0.1 -p $(PORT) yorisoi.asgi:application
+	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) yorisoi.asgi:application
 
 # Debian packages the browser tests and PDF exports need; installed only when missing.
-browser-deps:
+system-packages:
 	@bash scripts/ensure-system-packages
 
-test: $(VENV)/.installed-test browser-deps
+test: $(VENV)/.installed-test system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/yorisoi makemigrations --check --dry-run -v 1
