@@ -425,11 +425,19 @@ def _group_key(group: WorkerGroup) -> tuple:
     return (0, str(group.worker))
 
 
-def center_view(*, user: User, center: Center, today: date, handover_from: str = "") -> CenterView:
+def center_view(
+    *,
+    user: User,
+    center: Center,
+    today: date,
+    handover_from: str = "",
+    selected_ids: Iterable[int] = (),
+) -> CenterView:
     """Everything the manager's page shows for one center, in a fixed number of queries.
 
     `handover_from` picks the cases offered for hand-over: a worker's id, "unassigned", or
-    empty for the cases of leaving and departed workers.
+    empty for the cases of leaving and departed workers. Cases in `selected_ids` (ticked in
+    a form being shown again) are offered too.
     """
     if not policy.can_manage_center(user, center.pk):
         raise PermissionError("not a manager of this center")
@@ -481,7 +489,7 @@ def center_view(*, user: User, center: Center, today: date, handover_from: str =
 
     if handover_from == "unassigned":
         handover_cases = unassigned
-    elif handover_from.isdigit():
+    elif handover_from.isdigit() and len(handover_from) < 12:
         handover_cases = [
             _row(c, today)
             for c in open_cases.filter(primary_worker_id=int(handover_from)).order_by(
@@ -491,6 +499,14 @@ def center_view(*, user: User, center: Center, today: date, handover_from: str =
     else:
         handover_from = ""
         handover_cases = [row for group in leaving for row in group.rows]
+
+    offered = {row.case.pk for row in handover_cases}
+    missing = sorted({int(pk) for pk in selected_ids} - offered)
+    if missing:
+        handover_cases = [
+            *handover_cases,
+            *(_row(c, today) for c in open_cases.filter(pk__in=missing).order_by("pk")),
+        ]
 
     # Everyone who holds an open case here or works here, for the "cases of" chooser.
     holders = open_cases.filter(primary_worker__isnull=False).values("primary_worker_id")

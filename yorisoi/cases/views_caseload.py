@@ -58,12 +58,16 @@ def _center_of(request: HttpRequest, raw: str | None):
 
 
 def _render_manage(request, *, center, centers, today, form, handover_from, status=200):
-    view = continuity.center_view(
-        user=request.user, center=center, today=today, handover_from=handover_from
-    )
     checked = set()
     if form.is_bound:
-        checked = {str(v) for v in form.data.getlist("cases")}
+        checked = {v for v in form.data.getlist("cases") if v.isdigit() and len(v) < 12}
+    view = continuity.center_view(
+        user=request.user,
+        center=center,
+        today=today,
+        handover_from=handover_from,
+        selected_ids=[int(v) for v in checked],
+    )
     return render(
         request,
         "cases/manage_center.html",
