@@ -8,8 +8,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("ケース")
 
     def ready(self) -> None:
-        from yorisoi.core.registry import nav_providers
+        from yorisoi.core.registry import home_providers, nav_providers
 
         from .views import nav_items as case_nav_items
+        from .views_caseload import home_section, nav_items
 
         nav_providers.append(case_nav_items)
+        home_providers.append(home_section)
+        nav_providers.append(nav_items)
