@@ -209,7 +209,7 @@ def break_glass_open(*, user, object_type: str, object_id: str, reason: str) -> 
         object_type=object_type,
         object_id=str(object_id),
         center_id=object_center_id(object_type=object_type, object_id=str(object_id)),
-        changes={"expires_at": [None, grant.expires_at.isoformat()]},
+        changes={"expires_at": [None, f"{timezone.localtime(grant.expires_at):%Y-%m-%d %H:%M}"]},
         reason=reason,
     )
     return grant

@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,8 +38,23 @@ class ChangeRow:
 @dataclass
 class EventRow:
     event: AuditEvent
-    type_label: str
+    object_label: str
+    object_url: str
     changes: list[ChangeRow] = field(default_factory=list)
+
+
+def _object_link(object_type: str, object_id: str) -> tuple[str, str]:
+    """A label and the object-log URL for an event's object ("" when it names none)."""
+    if object_type == selectors.AUDIT_LOG_TYPE and ":" in object_id:
+        # A view of one object's log: point at that object's log.
+        inner_type, inner_id = object_id.rsplit(":", 1)
+        label, url = _object_link(inner_type, inner_id)
+        return _("監査ログ（%(object)s）") % {"object": label}, url
+    label = _type_label(object_type) if object_type else ""
+    if not object_id:
+        return label, ""
+    url = reverse("audit:object_log", args=[object_type, object_id])
+    return f"{label} {object_id}".strip(), url
 
 
 def _type_label(object_type: str) -> str:
@@ -48,30 +64,54 @@ def _type_label(object_type: str) -> str:
     return str(model._meta.verbose_name) if model is not None else object_type
 
 
-def _field_label(model, name: str) -> str:
+# Names in `changes` that are not fields of the object's model.
+EXTRA_LABELS = {
+    "expires_at": gettext_lazy("期限"),
+    "key_ids": gettext_lazy("鍵ID"),
+    "values": gettext_lazy("再暗号化した値の数"),
+}
+
+
+def _model_field(model, name: str):
     if model is None:
-        return name
+        return None
     for candidate in (name, name.removesuffix("_id")):
         try:
-            return str(model._meta.get_field(candidate).verbose_name)
+            return model._meta.get_field(candidate)
         except FieldDoesNotExist:
             continue
-    return name
+    return None
+
+
+def _field_label(model_field, name: str) -> str:
+    if model_field is not None and hasattr(model_field, "verbose_name"):
+        return str(model_field.verbose_name)
+    return str(EXTRA_LABELS.get(name, name))
+
+
+def _shown(model_field, value):
+    """A stored choice value as its label (状況 'support' → 支援中); anything else as stored."""
+    choices = getattr(model_field, "flatchoices", None)
+    if choices and isinstance(value, str | int):
+        return dict(choices).get(value, value)
+    return value
 
 
 def _rows(events) -> list[EventRow]:
     rows = []
     for event in events:
         model = selectors.model_for(event.object_type)
-        row = EventRow(event=event, type_label=_type_label(event.object_type))
+        label, url = _object_link(event.object_type, event.object_id)
+        row = EventRow(event=event, object_label=label, object_url=url)
         if isinstance(event.changes, dict):
             for name, value in event.changes.items():
                 old, new = value if isinstance(value, list) and len(value) == 2 else (None, value)
+                model_field = _model_field(model, name)
                 row.changes.append(
                     ChangeRow(
-                        label=_field_label(model, name),
-                        old=old,
-                        new=new,
+                        label=_field_label(model_field, name),
+                        old=_shown(model_field, old),
+                        new=_shown(model_field, new),
                         redacted=services.REDACTED in (old, new),
                     )
                 )

@@ -43,7 +43,7 @@ def test_manager_sees_who_viewed_and_changed_an_object(client, manager1, case_ev
     page = response.content.decode()
     assert "worker1" in page
     assert "面談の結果" in page
-    assert "intake → support" in page
+    assert "受付 → 支援中" in page  # choice labels, not stored values
     assert "リスクの詳細" in page  # the field's label, not its content
     assert "（内容は記録していません）" in page
     assert "[redacted]" not in page
@@ -174,3 +174,10 @@ def test_center_log_query_count_does_not_grow_with_rows(
     assert few == many
     with django_assert_num_queries(few):
         client.get("/audit/")
+
+
+def test_a_view_of_an_object_log_links_back_to_that_object(client, manager1, case_events):
+    client.force_login(manager1)
+    client.get("/audit/object/cases.case/7/")
+    page = client.get("/audit/", {"action": "view"}).content.decode()
+    assert "監査ログ（ケース 7）" in page
