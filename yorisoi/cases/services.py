@@ -132,18 +132,22 @@ def _record_case_change(
 
 def _after_contact(case: Case, contact: Contact) -> None:
     """Keep last_contact_at and next_contact_on of a (locked) case in step with a new or
-    changed contact. Only the newest contact decides the next planned date, so back-filling
-    an old contact does not undo a newer plan."""
+    changed contact. The newest contact decides the next planned date, so back-filling an
+    old contact does not undo a newer plan; an older one only fills a date still missing."""
     latest = case.contacts.aggregate(latest=Max("occurred_at"))["latest"]
     updates: dict[str, Any] = {}
     if latest != case.last_contact_at:
         updates["last_contact_at"] = latest
-    if latest is not None and contact.occurred_at >= latest and case.status != Status.CLOSED:
+    if case.status == Status.CLOSED or latest is None:
+        pass
+    elif contact.occurred_at >= latest:
         if contact.next_contact_on:
             updates["next_contact_on"] = contact.next_contact_on
         elif case.next_contact_on and case.next_contact_on <= _local_date(contact.occurred_at):
             # The planned contact has happened and no new one was set.
             updates["next_contact_on"] = None
+    elif contact.next_contact_on and case.next_contact_on is None:
+        updates["next_contact_on"] = contact.next_contact_on
     if updates:
         for name, value in updates.items():
             setattr(case, name, value)
