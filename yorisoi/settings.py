@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "yorisoi.accounts",
     "yorisoi.people",
     "yorisoi.cases",
+    "yorisoi.assessments",
 ]
 # Last, so that core's django/forms/field.html (label, 「必須」, help and errors tied to the input)
 # overrides Django's own form templates.

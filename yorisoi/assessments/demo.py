@@ -1,0 +1,2 @@
+def load_demo_assessments(stdout) -> None:
+    return None
