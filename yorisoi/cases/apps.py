@@ -8,6 +8,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("ケース")
 
     def ready(self) -> None:
+        from yorisoi.core.registry import demo_loaders
+
+        from .demo import load_demo_cases
+
+        demo_loaders.append((20, load_demo_cases))
+
         from yorisoi.core.registry import home_providers, nav_providers
 
         from .views import nav_items as case_nav_items
