@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test serve lint format messages clean system-packages
+.PHONY: demo test lint format messages clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,18 +21,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 # The demo: SQLite under var/, a key file under var/, fictional data, two-factor sign-in off.
+# `yorisoi demo` prepares and serves in one process, so a second start takes seconds.
 demo: export YORISOI_REQUIRE_2FA ?= false
 demo: $(VENV)/.installed
-	$(BIN)/yorisoi initkey
-	$(BIN)/yorisoi migrate --noinput -v 0
-	$(BIN)/yorisoi loaddemo
-	@$(MAKE) --no-print-directory serve
-
-serve: export YORISOI_REQUIRE_2FA ?= false
-serve:
 	@echo ""
-	@echo "  Yorisoi demo: http://127.0.0.1:$(PORT)/   (Ctrl-C stops it)"
-	@echo "  Password for every account: yorisoi-demo"
+	@echo "  Yorisoi demo on http://127.0.0.1:$(PORT)/ -- password for every account: yorisoi-demo"
 	@echo "    admin                 system administrator: centers, staff, roles"
 	@echo "    manager1 / manager2   center manager (センター長) of center 1 / center 2"
 	@echo "    worker1, worker1b     support workers (支援員) of center 1"
@@ -42,7 +35,7 @@ serve:
 	@echo "    analyst1              city policy office: statistics only"
 	@echo "  Two-factor sign-in is off in the demo (YORISOI_REQUIRE_2FA=$$YORISOI_REQUIRE_2FA)."
 	@echo ""
-	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) yorisoi.asgi:application
+	$(BIN)/yorisoi demo --port $(PORT)
 
 # Debian packages the browser tests and PDF exports need; installed only when missing.
 system-packages:
