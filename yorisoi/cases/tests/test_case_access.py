@@ -6,6 +6,8 @@ import pytest
 
 from yorisoi.cases.models import Contact
 
+from .factories import make_case
+
 PAGES = ["detail", "contact_new", "contact_edit", "status", "phase", "risk", "assign"]
 WRITES = {"contact_new", "contact_edit", "status", "phase", "risk"}
 
@@ -91,3 +93,37 @@ def test_nav_shows_intake_and_list_to_workers_only(client, worker1, peer1):
     client.force_login(peer1)
     body = client.get("/").content.decode()
     assert 'href="/cases/intake/"' not in body
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("worker1", 403), ("worker1b", 403), ("manager1", 302), ("worker2", 404), ("peer1", 404)],
+)
+def test_risk_acknowledge_is_for_managers_of_the_center(
+    client, request, case_c1, center2, who, expected
+):
+    client.force_login(request.getfixturevalue(who))
+    assert client.post(f"/cases/{case_c1.pk}/risk/acknowledge/").status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("worker1b", True),
+        ("peer1", False),
+        ("partner1", False),
+        ("analyst1", False),
+        ("worker2", False),
+    ],
+)
+def test_duplicate_fragment_reveals_nothing_to_others(
+    client, request, worker1, center1, center2, who, sees
+):
+    make_case(worker1, center1, person_data={"family_name_kana": "やまだ", "age_band": "40s"})
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(
+        "/cases/intake/duplicates/",
+        {"person-family_name_kana": "やまだ", "person-age_band": "40s"},
+    )
+    assert response.status_code == 200
+    assert ("やまだ" in response.content.decode()) is sees

@@ -72,3 +72,11 @@ def test_future_birth_date_refused_and_nothing_saved(worker1, center1):
     with pytest.raises(ValidationError):
         _intake(worker1, center1, person_data={"birth_date": timezone.localdate() + timedelta(1)})
     assert Person.objects.count() == 0 and Case.objects.count() == 0
+
+
+def test_colleague_taking_the_call_joins_the_case_as_secondary(worker1, worker1b, center1):
+    case = _intake(worker1, center1).case
+    contact = _intake(worker1b, center1, person=case.person, summary="当番で受けた電話")
+    assert contact.case_id == case.pk and not contact.is_intake
+    assert list(case.secondary_workers.all()) == [worker1b]
+    assert Case.objects.get(pk=case.pk).primary_worker == worker1
