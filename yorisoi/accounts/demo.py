@@ -42,7 +42,7 @@ def load_demo_accounts(stdout=None) -> None:
                 display_name=display,
                 password=password_hash,
                 is_staff=username == "admin",
-                is_superuser=username == "admin",
+                is_superuser=False,  # the admin role carries the configuration permissions
             )
         for center_index, role in roles:
             Membership.objects.get_or_create(

@@ -21,6 +21,10 @@ ROLES_REQUIRING_2FA = {Role.ADMIN, Role.MANAGER, Role.WORKER}
 # Roles whose membership names no center: admin and analyst act on all centers; a partner
 # belongs to an agency, not to a center.
 ROLES_WITHOUT_CENTER = {Role.ADMIN, Role.ANALYST, Role.PARTNER}
+# App labels whose Django admin screens the admin role may use: configuration, never case
+# content (admins reach that only through break-glass). A higher app with configuration models
+# may add its label here in its AppConfig.ready().
+ADMIN_ROLE_APP_LABELS = {"accounts", "axes", "otp_totp", "otp_static"}
 
 
 class Center(models.Model):
@@ -49,6 +53,8 @@ class Center(models.Model):
 
 class User(AbstractUser):
     """A staff account. Roles are held per center through Membership."""
+
+    AUDIT_REDACT = ("password",)
 
     display_name = models.CharField(_("表示名"), max_length=100, blank=True)
     leaving_on = models.DateField(
@@ -107,6 +113,23 @@ class User(AbstractUser):
         return bool(self.roles() & {r.value for r in ROLES_REQUIRING_2FA})
 
     @property
+    def is_admin(self) -> bool:
+        """Holds the active admin role: may use the Django admin for configuration."""
+        return self.is_active and self.has_role(Role.ADMIN)
+
+    # The admin role carries the permissions of the configuration screens, so permissions
+    # follow the role and never drift from it; anything else needs an explicit permission.
+    def has_perm(self, perm: str, obj=None) -> bool:
+        if perm.split(".", 1)[0] in ADMIN_ROLE_APP_LABELS and self.is_admin:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if app_label in ADMIN_ROLE_APP_LABELS and self.is_admin:
+            return True
+        return super().has_module_perms(app_label)
+
+    @property
     def label(self) -> str:
         return str(self)
 
@@ -150,17 +173,31 @@ class Membership(models.Model):
 
 
 class UserSession(models.Model):
-    """A signed-in browser session, so staff can see and end their other sessions."""
+    """A signed-in browser session, so staff can see and end their other sessions.
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="user_sessions")
+    Created at login, touched at most once a minute by SessionLifetimeMiddleware, deleted at
+    logout or when ended from the security page (which deletes Django's session row too).
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="user_sessions", verbose_name=_("職員")
+    )
     session_key = models.CharField(max_length=40, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField(auto_now_add=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("ログイン日時"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("最後の操作"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("IPアドレス"), null=True, blank=True)
+    user_agent = models.CharField(_("ブラウザ"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["-last_seen_at"]
+        verbose_name = _("ログイン中の端末")
+        verbose_name_plural = _("ログイン中の端末")
+        ordering = ["-last_seen_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def browser_label(self) -> str:
+        from .useragent import describe
+
+        return describe(self.user_agent)
