@@ -78,6 +78,8 @@ if PRODUCTION and not YORISOI_ENCRYPTION_KEY and not YORISOI_ENCRYPTION_KEY_FILE
 YORISOI_REQUIRE_2FA = env_bool("YORISOI_REQUIRE_2FA", PRODUCTION)
 YORISOI_IDLE_TIMEOUT_MINUTES = env_int("YORISOI_IDLE_TIMEOUT_MINUTES", 30)
 YORISOI_SESSION_MAX_HOURS = env_int("YORISOI_SESSION_MAX_HOURS", 12)
+# Password changes and 2FA changes need the password entered within this many minutes.
+YORISOI_REAUTH_MINUTES = env_int("YORISOI_REAUTH_MINUTES", 5)
 # How long an admin's break-glass access to one case lasts.
 YORISOI_BREAK_GLASS_MINUTES = env_int("YORISOI_BREAK_GLASS_MINUTES", 60)
 YORISOI_DEMO = env_bool("YORISOI_DEMO", not PRODUCTION)
@@ -132,9 +134,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Messages before the session checks, so "signed out after N minutes" reaches the login page.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "yorisoi.accounts.middleware.SessionLifetimeMiddleware",
     "yorisoi.accounts.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
