@@ -34,6 +34,7 @@ def home_section(request: HttpRequest) -> Section | None:
             "lists": continuity.home_lists(user=user, today=today),
             "centers": continuity.managed_center_summaries(user=user),
             "today": today,
+            "show_center": len(user.center_ids_with(Role.MANAGER, Role.WORKER)) > 1,
         },
     )
 
