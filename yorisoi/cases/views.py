@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from yorisoi.accounts.models import Role
+from yorisoi.accounts.models import Role, User
 from yorisoi.core.errors import StaleEditError
 from yorisoi.core.registry import case_flag_providers, case_section_providers, collect_sections
 from yorisoi.people import policy as people_policy
@@ -127,6 +127,10 @@ def _stale_rows(model: type[Model], stale: StaleEditError) -> list[dict]:
                 }
             )
             continue
+        if name == "workers":
+            names = {u.pk: str(u) for u in User.objects.filter(pk__in=[*theirs, *yours])}
+            theirs = [names.get(pk, pk) for pk in theirs]
+            yours = [names.get(pk, pk) for pk in yours]
         rows.append(
             {
                 "label": _label(model, name),

@@ -90,3 +90,19 @@ def test_stale_assignment_is_refused(client, manager1, worker1, worker1b, case_c
     case_c1.refresh_from_db()
     assert case_c1.primary_worker == worker1
     assert Contact.objects.count() == 1
+
+
+def test_stale_change_of_who_was_present_names_them(client, manager1, worker1, worker1b, case_c1):
+    contact = case_c1.contacts.get()
+    client.force_login(worker1)
+    mine = _edit_data(client, case_c1, contact)
+    client.force_login(manager1)
+    theirs = _edit_data(client, case_c1, contact)
+    theirs["workers"] = [worker1.pk, worker1b.pk]
+    client.post(f"/cases/{case_c1.pk}/contacts/{contact.pk}/edit/", theirs)
+    client.force_login(worker1)
+    mine["workers"] = [worker1.pk, manager1.pk]
+    response = client.post(f"/cases/{case_c1.pk}/contacts/{contact.pk}/edit/", mine)
+    rows = {row["label"]: row for row in response.context["stale_changes"]}
+    assert rows["対応者"]["theirs"] == "worker1、worker1b"
+    assert rows["対応者"]["yours"] == "manager1、worker1"
