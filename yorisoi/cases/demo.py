@@ -675,7 +675,7 @@ class _Demo:
         day = opened_on
         while True:
             early = (day - opened_on).days < 90
-            day = day + timedelta(days=rng.randint(7, 28) if early else rng.randint(18, 60))
+            day = day + timedelta(days=rng.randint(7, 28) if early else rng.randint(20, 64))
             if day >= last - timedelta(days=3):
                 break
             days.append(day)
@@ -974,11 +974,11 @@ class _Demo:
         rng = self.rng
         agreed = planning + timedelta(days=rng.randint(0, 6))
         number = 0
-        while agreed <= end and number < 4:
+        while agreed <= end and number < 8:
             number += 1
             person_voice = met_on is not None and met_on <= agreed
             goals = rng.sample(PERSON_GOALS if person_voice else FAMILY_GOALS, k=2)
-            review_on = agreed + timedelta(days=rng.choice((90, 120, 180)))
+            review_on = agreed + timedelta(days=rng.choice((120, 180, 180)))
             agreed_by = (
                 rng.choice(("本人", "本人・母"))
                 if person_voice
@@ -998,10 +998,11 @@ class _Demo:
                     created_at=at(agreed, 16, 0),
                 )
             )
-            # Not every review leads to a new version; some plans simply wait for review.
-            if rng.random() < 0.35:
-                break
             agreed = review_on + timedelta(days=rng.randint(0, 14))
+        # Reviews mostly happen on time; now and then the latest one is still waiting.
+        latest = self.plans[-1]
+        if number >= 2 and (end - latest.agreed_on).days < 45 and rng.random() < 0.25:
+            self.plans.pop()
 
     # writing
 
