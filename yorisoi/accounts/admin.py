@@ -20,6 +20,8 @@ def admin_site_has_permission(request: HttpRequest) -> bool:
 
 admin.site.has_permission = admin_site_has_permission
 admin.site.login = views.admin_login
+# The admin's own "change password" link goes to ours, which asks for re-authentication.
+admin.site.password_change = views.admin_password_change
 
 
 class MembershipInline(admin.TabularInline):

@@ -42,7 +42,8 @@ def base32_secret(device: TOTPDevice) -> str:
 def qr_svg(device: TOTPDevice, *, title: str) -> str:
     """The otpauth:// URL as an inline SVG QR code (no external request, no image file)."""
     qr = segno.make(device.config_url, error="m")
-    return qr.svg_inline(scale=5, border=4, title=title, svgclass="qr-code", lineclass=None)
+    # No width/height but a viewBox, so CSS can size it without clipping.
+    return qr.svg_inline(border=4, title=title, svgclass="qr-code", lineclass=None, omitsize=True)
 
 
 def format_recovery_code(code: str) -> str:

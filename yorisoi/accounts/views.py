@@ -88,13 +88,6 @@ class YorisoiLoginView(LoginView):
         if step == VERIFY:
             return redirect(url_with_next("accounts:otp", self.get_success_url()))
         if step == ENROL:
-            messages.info(
-                self.request,
-                _(
-                    "あなたの役割では、二要素認証の設定が必要です。"
-                    "スマートフォンの認証アプリを用意して、次の手順で設定してください。"
-                ),
-            )
             return redirect(url_with_next("accounts:two_factor", self.get_success_url()))
         return response
 
@@ -382,3 +375,7 @@ def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
             return redirect(safe_next(request, default=reverse("admin:index")))
         return render(request, "accounts/admin_denied.html", status=403)
     return redirect(url_with_next("accounts:login", safe_next(request, reverse("admin:index"))))
+
+
+def admin_password_change(request: HttpRequest, extra_context=None) -> HttpResponse:
+    return redirect("accounts:password_change")

@@ -149,3 +149,10 @@ def test_center_created_in_admin(client, admin_user):
     )
     assert response.status_code == 302
     assert Center.objects.filter(name="新しいセンター").exists()
+
+
+def test_admin_password_change_link_uses_ours(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:password_change"))
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:password_change")
