@@ -28,6 +28,9 @@ def test_login_page_showing_errors(page, axe_check, worker1):
     with page.expect_navigation():
         page.get_by_role("button", name="ログイン").click()
     assert page.locator("[aria-invalid=true]").count() == 2
+    # An invalid field is marked by more than the text: a red border (Red 900).
+    border = page.locator("#id_username").evaluate("e => getComputedStyle(e).borderTopColor")
+    assert border == "rgb(206, 0, 0)"
     axe_check(page)
 
 
