@@ -235,8 +235,8 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required  # first, so a signed-out visitor is sent to the login page
 @require_POST
-@login_required
 @verified_if_enrolled
 @reauth_required(return_to="accounts:two_factor")
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
@@ -250,8 +250,8 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:recovery_codes")
 
 
+@login_required  # first, so a signed-out visitor is sent to the login page
 @require_POST
-@login_required
 @verified_if_enrolled
 @reauth_required(return_to="accounts:two_factor")
 def two_factor_remove(request: HttpRequest) -> HttpResponse:
@@ -327,8 +327,8 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required  # first, so a signed-out visitor is sent to the login page
 @require_POST
-@login_required
 def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     user_session = selectors.user_session_get(user=request.user, session_id=pk)
     if user_session.session_key == request.session.session_key:
@@ -343,8 +343,8 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:security")
 
 
+@login_required  # first, so a signed-out visitor is sent to the login page
 @require_POST
-@login_required
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     count = services.user_sessions_end_others(
         user=request.user, current_session_key=request.session.session_key

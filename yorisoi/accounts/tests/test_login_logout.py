@@ -104,3 +104,17 @@ def test_password_is_stored_with_argon2_outside_tests():
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert settings.AUTH_PASSWORD_VALIDATORS  # Django's validators are on
     assert TEST_PASSWORD
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "accounts:recovery_codes_regenerate",
+        "accounts:two_factor_remove",
+        "accounts:sessions_end_others",
+    ],
+)
+def test_signed_out_visitors_of_actions_are_sent_to_login(client, name):
+    response = client.post(reverse(name))
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN_URL)
