@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "yorisoi.accounts",
     "yorisoi.people",
     "yorisoi.cases",
+    "yorisoi.agencies",
     "yorisoi.assessments",
 ]
 # Last, so that core's django/forms/field.html (label, 「必須」, help and errors tied to the input)

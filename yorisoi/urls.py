@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("yorisoi.audit.urls")),
     path("people/", include("yorisoi.people.urls")),
     path("cases/", include("yorisoi.cases.urls")),
+    path("agencies/", include("yorisoi.agencies.urls")),
     path("assessments/", include("yorisoi.assessments.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -250,3 +250,182 @@ class HouseholdMember(models.Model):
     def clean(self) -> None:
         if self.age is not None and self.age > 120:
             raise ValidationError({"age": _("年齢を確認してください。")})
+
+
+class InfoKind(models.TextChoices):
+    """Kinds of a person's information a consent may cover and a referral may share."""
+
+    CONTACT = "contact", _("氏名・連絡先")
+    SUMMARY = "summary", _("相談の概要")
+    ASSESSMENTS = "assessments", _("アセスメント")
+    PLAN = "plan", _("支援プラン")
+
+
+class ConsentMethod(models.TextChoices):
+    SIGNED_FORM = "signed_form", _("同意書への署名")
+    VERBAL = "verbal", _("口頭（立会人あり）")
+
+
+class Consent(models.Model):
+    """同意: agreement by the person (本人) or a named household member to share named kinds
+    of information with one agency (or, for a hand-over, another center), for a purpose,
+    from one day to another. Withdrawable at any time, effective at once.
+
+    The recipient agency is referenced by the model name "agencies.Agency" rather than an
+    import: people sits below agencies, but a consent is a legal record whose recipient must
+    not dangle, so the database keeps the reference intact.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="consents", verbose_name=_("本人")
+    )
+    # Empty: the person (本人) agreed. Otherwise the household member who agreed.
+    given_by_member = models.ForeignKey(
+        HouseholdMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("同意した家族"),
+    )
+    # Who agreed, as written when recorded, so the record survives the member's removal.
+    given_by_label = models.CharField(_("同意した人"), max_length=150, blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("提供先の機関"),
+    )
+    recipient_center = models.ForeignKey(
+        "accounts.Center",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("提供先のセンター"),
+    )
+    kinds = models.JSONField(_("提供してよい情報"), default=list)
+    purpose = models.CharField(
+        _("目的"),
+        max_length=300,
+        help_text=_("例：就労支援の利用を始めるため、主治医と支援方針を共有するため。"),
+    )
+    starts_on = models.DateField(_("開始日"), default=timezone.localdate)
+    ends_on = models.DateField(_("終了日"))
+    method = models.CharField(_("同意の方法"), max_length=20, choices=ConsentMethod.choices)
+    witness_name = models.CharField(
+        _("立会人"),
+        max_length=100,
+        blank=True,
+        help_text=_("口頭での同意のときに、その場に立ち会った人（職員など）の氏名。"),
+    )
+    note = EncryptedTextField(_("メモ"), blank=True)
+    center = models.ForeignKey(
+        "accounts.Center",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("記録したセンター"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("記録日時"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤回日時"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("撤回を記録した人"),
+    )
+    withdrawal_reason = models.TextField(_("撤回の内容"), blank=True)
+    submission_token = models.CharField(
+        max_length=64, blank=True, null=True, unique=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("同意")
+        verbose_name_plural = _("同意")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="consent_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(agency__isnull=False, recipient_center__isnull=True)
+                    | models.Q(agency__isnull=True, recipient_center__isnull=False)
+                ),
+                name="consent_one_recipient",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "agency"], name="consent_person_agency_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("同意 %(id)s") % {"id": self.pk})
+
+    @property
+    def audit_center_id(self) -> int:
+        return self.center_id
+
+    @property
+    def recipient(self):
+        return self.agency if self.agency_id else self.recipient_center
+
+    @property
+    def given_by_display(self) -> str:
+        """本人, or the member who agreed (as recorded, if they have left the household)."""
+        if self.given_by_member_id:
+            return str(self.given_by_member)
+        return self.given_by_label or str(_("本人"))
+
+    @property
+    def kind_labels(self) -> list[str]:
+        return [str(InfoKind(k).label) for k in self.kinds if k in InfoKind.values]
+
+    def is_active(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.withdrawn_at is None and self.starts_on <= on <= self.ends_on
+
+    @property
+    def state(self) -> str:
+        """ "active", "withdrawn", "expired" or "upcoming", as of today."""
+        today = timezone.localdate()
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if self.ends_on < today:
+            return "expired"
+        if self.starts_on > today:
+            return "upcoming"
+        return "active"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _(
+                "終了日が開始日より前になっています。開始日と同じ日か、それより後の日付を"
+                "入力してください。"
+            )
+        kinds = list(self.kinds or [])
+        if not kinds:
+            errors["kinds"] = _("提供してよい情報を1つ以上選んでください。")
+        elif any(k not in InfoKind.values for k in kinds):
+            errors["kinds"] = _("提供してよい情報の種類が正しくありません。")
+        if self.method == ConsentMethod.VERBAL and not (self.witness_name or "").strip():
+            errors["witness_name"] = _("口頭での同意には、立ち会った人の氏名を入力してください。")
+        if not self.agency_id and not self.recipient_center_id:
+            errors["agency"] = _("情報の提供先を選んでください。")
+        if self.agency_id and self.recipient_center_id:
+            errors["agency"] = _("提供先は1つだけ選んでください。")
+        if self.given_by_member_id and self.given_by_member.household_id != (
+            self.person.household_id if self.person_id else None
+        ):
+            errors["given_by_member"] = _("この方の世帯の家族を選んでください。")
+        if errors:
+            raise ValidationError(errors)

@@ -14,7 +14,16 @@ from yorisoi.audit import services as audit
 from yorisoi.core.japanese import normalize_kana
 
 from . import policy
-from .models import PARENT_RELATIONSHIPS, AgeBand, HouseholdMember, Person, age_on, band_for_age
+from .models import (
+    PARENT_RELATIONSHIPS,
+    AgeBand,
+    Consent,
+    HouseholdMember,
+    InfoKind,
+    Person,
+    age_on,
+    band_for_age,
+)
 
 SEARCH_LIMIT = 50
 DUPLICATE_LIMIT = 10
@@ -159,3 +168,73 @@ def household_member_get(*, user, person: Person, member_id: int) -> HouseholdMe
     if not person.household_id:
         raise Http404
     return get_object_or_404(HouseholdMember, pk=member_id, household_id=person.household_id)
+
+
+# --- consents (同意) ---------------------------------------------------------------------------
+
+
+def consents_of_person(*, user, person: Person) -> list[Consent]:
+    """Every consent of `person` (who must come from an access-checked getter), newest first,
+    with what the list shows, in one query."""
+    return list(
+        Consent.objects.filter(person_id=person.pk)
+        .select_related(
+            "agency", "recipient_center", "given_by_member", "recorded_by", "withdrawn_by"
+        )
+        .order_by("-recorded_at", "-id")
+    )
+
+
+def consent_get(*, user, person: Person, consent_id: int) -> Consent:
+    """One consent of `person` (access-checked by the caller's getter); 404 for any other."""
+    return get_object_or_404(
+        Consent.objects.select_related("agency", "recipient_center", "given_by_member"),
+        pk=consent_id,
+        person_id=person.pk,
+    )
+
+
+def _recipient_filter(agency_id: int | None, center_id: int | None) -> Q:
+    if (agency_id is None) == (center_id is None):
+        raise ValueError("name exactly one recipient: an agency or a center")
+    return Q(agency_id=agency_id) if agency_id is not None else Q(recipient_center_id=center_id)
+
+
+def consented_kinds(
+    *,
+    person_id: int,
+    agency_id: int | None = None,
+    center_id: int | None = None,
+    on: date | None = None,
+) -> set[str]:
+    """The kinds of information the person's consents in force on `on` (default today) allow
+    to share with the agency (or the center). Withdrawn consents count for nothing.
+
+    A rule check for the referral machinery: it tells which kinds, never whose or what.
+    """
+    on = on or timezone.localdate()
+    kinds: set[str] = set()
+    rows = Consent.objects.filter(
+        _recipient_filter(agency_id, center_id),
+        person_id=person_id,
+        withdrawn_at__isnull=True,
+        starts_on__lte=on,
+        ends_on__gte=on,
+    ).values_list("kinds", flat=True)
+    for row in rows:
+        kinds.update(row or [])
+    return kinds & set(InfoKind.values)
+
+
+def consent_lapsed(
+    *, person_id: int, agency_id: int | None = None, center_id: int | None = None
+) -> Consent | None:
+    """The newest consent for the recipient that is no longer in force (withdrawn or ended),
+    so a message can say why sharing stopped. None when there never was one."""
+    today = timezone.localdate()
+    return (
+        Consent.objects.filter(_recipient_filter(agency_id, center_id), person_id=person_id)
+        .filter(Q(withdrawn_at__isnull=False) | Q(ends_on__lt=today))
+        .order_by("-recorded_at", "-id")
+        .first()
+    )

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yorisoi.audit import services as audit
 from yorisoi.audit.models import Action
 from yorisoi.core.errors import StaleEditError
 
 from . import policy
-from .models import Household, HouseholdMember, Person
+from .models import Consent, Household, HouseholdMember, InfoKind, Person
 
 # Fields a caller may set through person_create / person_update.
 PERSON_FIELDS = (
@@ -201,3 +202,123 @@ def household_member_remove(*, user, member: HouseholdMember) -> None:
         changes=audit.diff(before, {}, redact=redact),
     )
     current.delete()
+
+
+# --- consents (同意) ---------------------------------------------------------------------------
+
+CONSENT_FIELDS = (
+    "given_by_member",
+    "agency",
+    "recipient_center",
+    "kinds",
+    "purpose",
+    "starts_on",
+    "ends_on",
+    "method",
+    "witness_name",
+    "note",
+)
+CONSENT_AUDIT_FIELDS = (
+    "person_id",
+    "given_by_member_id",
+    "given_by_label",
+    "agency_id",
+    "recipient_center_id",
+    "kinds",
+    "purpose",
+    "starts_on",
+    "ends_on",
+    "method",
+    "witness_name",
+    "note",
+)
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    user,
+    person: Person,
+    center,
+    data: dict[str, Any],
+    submission_token: str | None = None,
+) -> Consent:
+    """Record a consent to share the person's information, given by the person or a member
+    of their household, at `center` (where the recording user works).
+
+    A second submit with the same submission_token returns the consent the first one made.
+    """
+    _check_fields(data, CONSENT_FIELDS)
+    _require_person_edit(user, person)
+    if not user.has_role(*policy.PERSON_READ_ROLES, center=center.pk):
+        raise PermissionDenied
+    token = (submission_token or "").strip()[:64] or None
+    if token:
+        existing = Consent.objects.filter(submission_token=token).first()
+        if existing is not None:
+            if existing.person_id != person.pk:
+                raise PermissionDenied
+            return existing
+    data = dict(data)
+    kinds = set(data.pop("kinds", None) or [])
+    member = data.get("given_by_member")
+    consent = Consent(
+        person=person,
+        center=center,
+        recorded_by=user,
+        submission_token=token,
+        given_by_label=str(member) if member else "",
+        # Stored in a fixed order, so two consents with the same kinds compare equal.
+        kinds=[k for k in InfoKind.values if k in kinds] + sorted(kinds - set(InfoKind.values)),
+        **data,
+    )
+    consent.witness_name = (consent.witness_name or "").strip()
+    consent.purpose = (consent.purpose or "").strip()
+    consent.full_clean(exclude=["submission_token"])
+    try:
+        with transaction.atomic():
+            consent.save()
+    except IntegrityError:
+        if token:
+            return Consent.objects.get(submission_token=token)
+        raise
+    audit.record_change(
+        actor=user,
+        obj=consent,
+        action=Action.CREATE,
+        after=audit.snapshot(consent, CONSENT_AUDIT_FIELDS),
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, user, consent: Consent, reason: str) -> Consent:
+    """Withdraw a consent, effective at once: from now on nothing more is shared under it.
+
+    Withdrawing one already withdrawn changes nothing.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "withdrawal_reason": _(
+                    "撤回の申し出の内容を入力してください（例：本人から電話で撤回の申し出）。"
+                )
+            }
+        )
+    _require_person_edit(user, consent.person)
+    current = Consent.objects.select_for_update().get(pk=consent.pk)
+    if current.withdrawn_at is not None:
+        return current
+    fields = ("withdrawn_at", "withdrawn_by_id", "withdrawal_reason")
+    before = audit.snapshot(current, fields)
+    current.withdrawn_at = timezone.now()
+    current.withdrawn_by = user
+    current.withdrawal_reason = reason
+    current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    audit.record_change(
+        actor=user, obj=current, before=before, after=audit.snapshot(current, fields), reason=reason
+    )
+    for name in fields:
+        setattr(consent, name, getattr(current, name))
+    return current
