@@ -1,0 +1,216 @@
+"""The role × URL matrix: every URL the project serves, for every role, own and other center.
+
+Every named URL must have a row in MATRIX (test_every_url_is_in_the_matrix fails otherwise), so a
+new page cannot ship without stating who may open it. Objects a user may not see answer 404.
+Each row maps role → expected status of a GET; roles not listed expect the row's default.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from yorisoi.accounts.models import UserSession
+from yorisoi.audit.services import record_view
+from yorisoi.cases.models import Case, Consulter, Contact, Method, PlanVersion
+from yorisoi.people.models import Household, HouseholdMember, Person, Relationship
+
+ROLES = [
+    "anonymous",
+    "admin",
+    "manager1",
+    "worker1",  # the case's primary worker (owner)
+    "worker1b",  # a colleague at the same center
+    "manager2",  # a manager of the other center
+    "worker2",  # a worker of the other center
+    "peer1",
+    "partner1",
+    "analyst1",
+]
+CASE_READERS = {"manager1": 200, "worker1": 200, "worker1b": 200}
+CASE_WRITERS = {"manager1": 200, "worker1": 200, "worker1b": 403}
+CENTER_STAFF = {"manager1": 200, "worker1": 200, "worker1b": 200, "manager2": 200, "worker2": 200}
+EVERYONE = dict.fromkeys(ROLES[1:], 200)
+MANAGERS = {"manager1": 200, "manager2": 200}
+
+# url name -> (default status for signed-in roles, {role: status}); anonymous always expects a
+# redirect to the login page unless the row says otherwise. URLs in POST_ONLY are checked with an
+# empty POST (a refused form is 200 or 400; what matters is who gets past the access check).
+MATRIX: dict[str, tuple[int, dict[str, int]]] = {
+    "core:home": (200, {}),
+    "core:healthz": (200, {"anonymous": 200}),
+    "accounts:login": (302, {"anonymous": 200}),
+    "accounts:logout": (200, {}),
+    "accounts:otp": (302, {}),
+    "accounts:reauth": (200, {}),
+    "accounts:two_factor": (302, {}),
+    "accounts:recovery_codes": (200, {}),
+    "accounts:recovery_codes_regenerate": (302, {}),
+    "accounts:two_factor_remove": (302, {}),
+    "accounts:security": (200, {}),
+    "accounts:password_change": (302, {}),
+    "accounts:session_end": (404, {"worker1": 302}),
+    "accounts:sessions_end_others": (302, {}),
+    "audit:center_log": (404, {"admin": 200, **MANAGERS}),
+    "audit:object_log": (404, {"admin": 200, "manager1": 200}),
+    "audit:break_glass": (404, {"admin": 200}),
+    "people:search": (404, CENTER_STAFF),
+    "people:duplicates": (200, {}),
+    "people:detail": (404, CASE_READERS),
+    "people:edit": (404, CASE_READERS),
+    "people:household": (404, CASE_READERS),
+    "people:member_edit": (404, CASE_READERS),
+    "people:member_remove": (404, CASE_READERS),
+    "cases:list": (404, CENTER_STAFF),
+    "cases:intake": (404, CENTER_STAFF),
+    "cases:intake_duplicates": (200, {}),
+    "cases:detail": (404, CASE_READERS),
+    "cases:contact_create": (404, CASE_WRITERS),
+    "cases:contact_edit": (404, CASE_WRITERS),
+    "cases:status": (404, CASE_WRITERS),
+    "cases:phase": (404, CASE_WRITERS),
+    "cases:assign": (404, {"manager1": 200, "worker1": 403, "worker1b": 403}),
+    "cases:risk": (404, CASE_WRITERS),
+    "cases:risk_acknowledge": (404, {"manager1": 302, "worker1": 403, "worker1b": 403}),
+    "cases:plan_list": (404, CASE_READERS),
+    "cases:plan_new": (404, CASE_WRITERS),
+    "cases:plan_compare": (404, CASE_READERS),
+    "cases:plan_detail": (404, CASE_READERS),
+    "cases:manage": (404, MANAGERS),
+    "cases:manage_handover": (404, {"manager1": 400}),
+}
+POST_ONLY = {
+    "accounts:recovery_codes_regenerate",
+    "accounts:two_factor_remove",
+    "accounts:session_end",
+    "accounts:sessions_end_others",
+    "cases:risk_acknowledge",
+    "cases:manage_handover",
+}
+# The fields a POST-only form needs before it reaches its access check.
+POST_DATA = {"cases:manage_handover": lambda kwargs: {"center": kwargs["center_id"]}}
+# The duplicate fragments answer every signed-in user with 200; non-staff get an empty fragment
+# (yorisoi/people/tests and cases/tests check that nothing is listed for them).
+# Served by Django itself or by the admin site, whose access is tested in accounts.
+NOT_IN_MATRIX_PREFIXES = ("admin:",)
+NOT_IN_MATRIX = {"set_language"}
+
+
+def _url_names(resolver=None, namespace="") -> list[tuple[str, URLPattern]]:
+    resolver = resolver or get_resolver()
+    names = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            names.extend(_url_names(pattern, full))
+        elif pattern.name:
+            names.append((f"{namespace}:{pattern.name}" if namespace else pattern.name, pattern))
+    return names
+
+
+def served_url_names() -> list[str]:
+    return sorted(
+        {
+            name
+            for name, _pattern in _url_names()
+            if name not in NOT_IN_MATRIX and not name.startswith(NOT_IN_MATRIX_PREFIXES)
+        }
+    )
+
+
+@pytest.fixture
+def world(
+    admin_user,
+    manager1,
+    worker1,
+    worker1b,
+    manager2,
+    worker2,
+    peer1,
+    partner1,
+    analyst1,
+    center1,
+):
+    household = Household.objects.create()
+    person = Person.objects.create(family_name_kana="まとりくす", household=household)
+    member = HouseholdMember.objects.create(
+        household=household, relationship=Relationship.MOTHER, age=72
+    )
+    case = Case.objects.create(person=person, center=center1, primary_worker=worker1)
+    contact = Contact.objects.create(
+        center=center1,
+        case=case,
+        method=Method.PHONE,
+        consulter=Consulter.FAMILY,
+        recorded_by=worker1,
+        is_intake=True,
+    )
+    plan = PlanVersion.objects.create(case=case, number=1, goals="外に出たい", created_by=worker1)
+    session = UserSession.objects.create(user=worker1, session_key="matrix-session")
+    # The object log is about events; a case nobody has opened has none to show.
+    record_view(actor=worker1, obj=case)
+    users = {
+        "admin": admin_user,
+        "manager1": manager1,
+        "worker1": worker1,
+        "worker1b": worker1b,
+        "manager2": manager2,
+        "worker2": worker2,
+        "peer1": peer1,
+        "partner1": partner1,
+        "analyst1": analyst1,
+    }
+    kwargs = {
+        "case_id": case.pk,
+        "person_id": person.pk,
+        "member_id": member.pk,
+        "contact_id": contact.pk,
+        "number": plan.number,
+        "object_type": "cases.case",
+        "object_id": case.pk,
+        "pk": session.pk,
+        "center_id": center1.pk,
+    }
+    return users, kwargs
+
+
+def _reverse(name: str, kwargs: dict) -> str:
+    pattern = dict(_url_names())[name]
+    wanted = {k: kwargs[k] for k in pattern.pattern.converters}
+    url = reverse(name, kwargs=wanted)
+    if name == "cases:plan_compare":
+        url += "?a=1&b=1"
+    return url
+
+
+def test_every_url_is_in_the_matrix():
+    missing = [name for name in served_url_names() if name not in MATRIX]
+    stale = [name for name in MATRIX if name not in served_url_names()]
+    assert not missing, f"URLs without a row in the access matrix: {missing}"
+    assert not stale, f"Matrix rows for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_role_matrix(client, world, name):
+    users, kwargs = world
+    default, overrides = MATRIX[name]
+    url = _reverse(name, kwargs)
+    got, want = {}, {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(users[role])
+        if name in POST_ONLY:
+            response = client.post(url, POST_DATA.get(name, lambda kw: {})(kwargs))
+        else:
+            response = client.get(url)
+        status = response.status_code
+        if role == "anonymous":
+            expected = overrides.get("anonymous", 302)
+            if expected == 302 and status == 302:
+                assert "/accounts/login/" in response["Location"], (name, response["Location"])
+        else:
+            expected = overrides.get(role, default)
+        got[role], want[role] = status, expected
+    assert got == want, f"{name} ({url})"
