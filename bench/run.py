@@ -369,13 +369,10 @@ def choose_subjects(args) -> dict:
         )
         worker = User.objects.get(pk=busiest["primary_worker"])
     mine = cases.filter(primary_worker=worker)
-    case = (
-        mine.filter(status__in=OPEN_STATUSES)
-        .annotate(n=Count("contacts"))
-        .order_by("-n", "pk")
-        .select_related("person")
-        .first()
-    )
+    by_contacts = mine.annotate(n=Count("contacts")).order_by("-n", "pk").select_related("person")
+    case = by_contacts.filter(status__in=OPEN_STATUSES).first() or by_contacts.first()
+    if case is None:
+        sys.exit(f"{worker.username} holds no generated case; choose another --worker.")
     reading = (
         mine.exclude(person__family_name_kana="")
         .values_list("person__family_name_kana", flat=True)
@@ -388,7 +385,7 @@ def choose_subjects(args) -> dict:
         "open_cases": mine.filter(status__in=OPEN_STATUSES).count(),
         "case": case,
         "case_contacts": case.n,
-        "kana": reading[:2],
+        "kana": (reading or "やま")[:2],
     }
 
 
