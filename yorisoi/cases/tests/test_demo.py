@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from yorisoi.accounts.demo import DEMO_CENTERS
 from yorisoi.audit.models import AuditEvent
+from yorisoi.cases.demo import load_demo_cases
 from yorisoi.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -30,6 +31,7 @@ from yorisoi.cases.models import (
 )
 from yorisoi.conftest import TEST_KEY
 from yorisoi.core.japanese import fiscal_year
+from yorisoi.core.registry import demo_loaders
 from yorisoi.people.models import Household, HouseholdMember, Person
 from yorisoi.people.selectors import aging_household
 
@@ -38,20 +40,21 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for this module, rolled back afterwards."""
+    """Every demo loader run in order, as `yorisoi loaddemo` does, once for this module and
+    rolled back afterwards; the audit events written by the case loader are counted."""
+    out = io.StringIO()
+    events = {}
     with django_db_blocker.unblock():
         with override_settings(YORISOI_ENCRYPTION_KEY=TEST_KEY, PASSWORD_HASHERS=FAST_HASHER):
             with transaction.atomic():
-                audit_before = case_and_person_events().count()
-                call_command("loaddemo", stdout=io.StringIO())
-                yield {"audit_before": audit_before}
+                for _order, loader in sorted(demo_loaders, key=lambda item: item[0]):
+                    before = AuditEvent.objects.count()
+                    with transaction.atomic():
+                        loader(out)
+                    if loader is load_demo_cases:
+                        events["cases_loader"] = AuditEvent.objects.count() - before
+                yield events
                 transaction.set_rollback(True)
-
-
-def case_and_person_events():
-    return AuditEvent.objects.filter(
-        Q(object_type__startswith="cases.") | Q(object_type__startswith="people.")
-    )
 
 
 def counts() -> dict[str, int]:
@@ -214,5 +217,5 @@ def test_notes_are_encrypted_at_rest(demo, db):
     assert stored and all(s.startswith("enc1:") for s in stored)
 
 
-def test_loading_the_demo_writes_no_audit_events(demo, db):
-    assert case_and_person_events().count() == demo["audit_before"]
+def test_loading_the_demo_cases_writes_no_audit_events(demo, db):
+    assert demo["cases_loader"] == 0
