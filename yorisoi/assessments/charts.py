@@ -9,6 +9,8 @@ from datetime import date
 WIDTH = 640
 HEIGHT = 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 24, 16, 40
+# Points keep clear of the axis and their date labels of the edges.
+INSET = 40
 
 
 @dataclass(frozen=True)
@@ -70,18 +72,18 @@ def build(
 ) -> Chart:
     """A chart of (date, value, assessment id) in date order, scaled to the score's range."""
     chart = Chart(key=key, title=title, low=low, high=high)
-    plot_width = WIDTH - LEFT - RIGHT
+    plot_width = WIDTH - LEFT - RIGHT - 2 * INSET
     if series:
         first, last = series[0][0], series[-1][0]
         span = (last - first).days
         previous = None
         for index, (on, value, assessment_id) in enumerate(series):
             if len(series) == 1:
-                x = LEFT + plot_width / 2
+                x = LEFT + INSET + plot_width / 2
             elif span == 0:
-                x = LEFT + plot_width * index / (len(series) - 1)
+                x = LEFT + INSET + plot_width * index / (len(series) - 1)
             else:
-                x = LEFT + plot_width * (on - first).days / span
+                x = LEFT + INSET + plot_width * (on - first).days / span
             delta = None if previous is None else value - previous
             chart.points.append(Point(x, _y(value, low, high), on, value, assessment_id, delta))
             previous = value

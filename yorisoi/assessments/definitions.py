@@ -327,6 +327,16 @@ class _Checker:
                 % {"where": where, "key": key},
             )
             return
+        for lang in value:
+            if lang not in LANGS:
+                self.add(
+                    _kline(value, lang),
+                    _(
+                        "%(where)sの「%(key)s」に不明な言語「%(lang)s」があります（ja と en だけ"
+                        "です）。{ } の中で文に「,」を使うときは、文を引用符で囲んでください。"
+                    )
+                    % {"where": where, "key": key, "lang": lang},
+                )
         for lang in LANGS:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
@@ -458,6 +468,9 @@ class _Checker:
                     item_id = None
                 else:
                     first_lines[item_id] = _kline(item, "id")
+            self.labels(item, "labels", where)
+            self.labels(item, "help", where, required=False)
+            self.boolean(item, "required", where)
             item_type = item.get("type")
             if item_type is None:
                 self.add(item.line, _("%(where)sに種類「type」がありません。") % {"where": where})
@@ -470,9 +483,6 @@ class _Checker:
                 )
                 continue
             self.unknown_keys(item, ITEM_KEYS | ITEM_TYPE_KEYS[item_type], where)
-            self.labels(item, "labels", where)
-            self.labels(item, "help", where, required=False)
-            self.boolean(item, "required", where)
             if "section" in item and item["section"] not in self.sections:
                 self.add(
                     _kline(item, "section"),

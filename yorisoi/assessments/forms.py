@@ -236,7 +236,7 @@ class AssessmentForm(forms.Form):
                         label=_("年"),
                         min_value=0,
                         max_value=99,
-                        required=required,
+                        required=False,
                         error_messages={"min_value": _("0以上の数を入力してください。")},
                     ),
                     years,
@@ -247,7 +247,7 @@ class AssessmentForm(forms.Form):
                         label=_("か月"),
                         min_value=0,
                         max_value=11,
-                        required=required,
+                        required=False,
                         error_messages={
                             "min_value": _("0以上の数を入力してください。"),
                             "max_value": _("12か月以上は「年」に繰り上げて入力してください。"),

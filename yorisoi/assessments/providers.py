@@ -4,7 +4,10 @@ and a navigation entry for managers. Registered in AssessmentsConfig.ready()."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yorisoi.core import registry
@@ -35,10 +38,18 @@ def plan_context(user, case) -> Section | None:
     )
 
 
+def _assessment_when(assessment: Assessment) -> datetime:
+    """An assessment entered after the day it took place sorts on that day."""
+    completed = timezone.localtime(assessment.completed_at)
+    if completed.date() == assessment.assessed_on:
+        return assessment.completed_at
+    return timezone.make_aware(datetime.combine(assessment.assessed_on, completed.time()))
+
+
 def timeline(user, case) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(
-            when=assessment.completed_at,
+            when=_assessment_when(assessment),
             kind="assessment",
             template="assessments/sections/timeline_assessment.html",
             context={"assessment": assessment, "case": case},
@@ -58,9 +69,9 @@ def timeline(user, case) -> list[TimelineEntry]:
 
 
 def case_flags(user, case) -> list[tuple[str, str]]:
+    # The case header already marks an escalation awaiting a manager; this adds what only
+    # assessments know.
     flags = []
-    if case.risk_escalated_at and not case.risk_acknowledged_at:
-        flags.append((_("リスク報告の確認待ち"), "badge--risk"))
     k6 = (
         InstrumentResponse.objects.filter(
             assessment__in=policy.visible_assessments(user).filter(

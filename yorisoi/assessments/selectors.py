@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -271,9 +271,21 @@ def latest_complete(*, user, case: Case) -> Assessment | None:
     )
 
 
+def awaiting_acknowledgement(case: Case) -> bool:
+    """The case's risk was escalated after the last acknowledgement (the cases app's rule)."""
+    if case.risk_escalated_at is None:
+        return False
+    return case.risk_acknowledged_at is None or case.risk_acknowledged_at < case.risk_escalated_at
+
+
+AWAITING_Q = Q(risk_escalated_at__isnull=False) & (
+    Q(risk_acknowledged_at__isnull=True) | Q(risk_acknowledged_at__lt=F("risk_escalated_at"))
+)
+
+
 def pending_escalations(*, user, case: Case) -> list[RiskEscalation]:
     """Escalations of the case not yet acknowledged (on the case or here)."""
-    if case.risk_escalated_at is None or case.risk_acknowledged_at is not None:
+    if not awaiting_acknowledgement(case):
         return []
     return list(
         policy.visible_escalations(user)
@@ -281,6 +293,17 @@ def pending_escalations(*, user, case: Case) -> list[RiskEscalation]:
         .select_related("created_by", "assessment")
         .order_by("created_at", "id")
     )
+
+
+def merged_checklist(escalations: list[RiskEscalation]) -> list[dict]:
+    """The steps of every pending rule, each once, in the order they first appear."""
+    steps: list[dict] = []
+    for escalation in escalations:
+        for rule in escalation.rules:
+            for step in rule["checklist"]:
+                if step not in steps:
+                    steps.append(step)
+    return steps
 
 
 def recent_contact_counts(*, user, case: Case) -> dict[str, int]:
@@ -330,11 +353,13 @@ def case_section(*, user, case: Case) -> dict:
     )
     counts = recent_contact_counts(user=user, case=case)
     suggestion = phases.suggest(phase_signals(case=case, latest=latest, counts=counts))
+    escalations = pending_escalations(user=user, case=case)
     return {
         "case": case,
         "latest": latest,
         "drafts": drafts,
-        "escalations": pending_escalations(user=user, case=case),
+        "escalations": escalations,
+        "checklist": merged_checklist(escalations),
         "suggestion": suggestion,
         "can_assess": case.is_open and policy.can_assess(user, case),
         "can_acknowledge": policy.can_acknowledge_risk(user, case),
@@ -365,13 +390,9 @@ def cases_awaiting_acknowledgement(*, user) -> list[Case]:
     centers = policy.managed_center_ids(user)
     if not centers:
         return []
-    return list(
+    cases = list(
         cases_policy.visible_cases(user)
-        .filter(
-            center_id__in=centers,
-            risk_escalated_at__isnull=False,
-            risk_acknowledged_at__isnull=True,
-        )
+        .filter(AWAITING_Q, center_id__in=centers)
         .select_related("person", "center", "primary_worker")
         .prefetch_related(
             Prefetch(
@@ -384,6 +405,14 @@ def cases_awaiting_acknowledgement(*, user) -> list[Case]:
         )
         .order_by("risk_escalated_at")
     )
+    for case in cases:
+        labels: list[dict] = []
+        for escalation in case.pending:
+            for rule in escalation.rules:
+                if rule["labels"] not in labels:
+                    labels.append(rule["labels"])
+        case.pending_rule_labels = labels
+    return cases
 
 
 def my_drafts(*, user) -> list[Assessment]:

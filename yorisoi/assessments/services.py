@@ -272,6 +272,17 @@ def _escalate(*, user, assessment: Assessment, risks: list[dict]) -> RiskEscalat
     if not new:
         return None
     case = Case.objects.select_for_update().get(pk=assessment.case_id)
+    if case.risk_acknowledged_at is not None:
+        # A manager may have acknowledged on the case page (the cases app): earlier reports
+        # were covered by that, so they must not reappear as pending with this new one.
+        RiskEscalation.objects.filter(
+            case_id=case.pk,
+            acknowledged_at__isnull=True,
+            created_at__lte=case.risk_acknowledged_at,
+        ).update(
+            acknowledged_at=case.risk_acknowledged_at,
+            acknowledged_by_id=case.risk_acknowledged_by_id,
+        )
     before = audit.snapshot(case, CASE_RISK_FIELDS)
     flags = sorted({r["flag"] for r in new if r["flag"]})
     for flag in flags:
@@ -336,7 +347,10 @@ def risk_acknowledge(*, user, case: Case, note: str = "") -> Case:
             case_id=case.pk, acknowledged_at__isnull=True
         )
     )
-    awaiting = current.risk_escalated_at is not None and current.risk_acknowledged_at is None
+    awaiting = current.risk_escalated_at is not None and (
+        current.risk_acknowledged_at is None
+        or current.risk_acknowledged_at < current.risk_escalated_at
+    )
     if not awaiting and not pending:
         return current
     now = timezone.now()

@@ -210,7 +210,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "views": selectors.response_views(user=user, assessment=assessment, lang=_lang()),
             "escalations": escalations,
             "pending": [e for e in escalations if e.acknowledged_at is None]
-            if case.risk_acknowledged_at is None
+            if selectors.awaiting_acknowledgement(case)
             else [],
             "can_edit": policy.can_edit_assessment(user, assessment),
             "can_acknowledge": policy.can_acknowledge_risk(user, case),
@@ -242,7 +242,7 @@ def risk_acknowledge(request: HttpRequest, case_id: int) -> HttpResponse:
         case = case_selectors.case_get(user=user, case_id=case_id)
     if not policy.can_acknowledge_risk(user, case):
         raise PermissionDenied
-    form = RiskAcknowledgeForm(request.POST or None)
+    form = RiskAcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.risk_acknowledge(user=user, case=case, note=form.cleaned_data["note"])
         messages.success(request, _("リスクの報告を確認済みにしました。"))
@@ -254,7 +254,7 @@ def risk_acknowledge(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "form": form,
             "escalations": selectors.pending_escalations(user=user, case=case),
-            "awaiting": case.risk_escalated_at is not None and case.risk_acknowledged_at is None,
+            "awaiting": selectors.awaiting_acknowledgement(case),
             "next": _safe_next(request, ""),
         },
         status=400 if request.method == "POST" else 200,
@@ -278,7 +278,9 @@ def _require_manager(user) -> set[int]:
 def definition_list(request: HttpRequest) -> HttpResponse:
     centers = _require_manager(request.user)
     center_qs = Center.objects.filter(pk__in=centers)
-    form = DefinitionUploadForm(request.POST or None, request.FILES or None, centers=center_qs)
+    form = DefinitionUploadForm(
+        *((request.POST, request.FILES) if request.method == "POST" else ()), centers=center_qs
+    )
     problems = None
     status = 200
     if request.method == "POST":
@@ -402,7 +404,7 @@ def instrument_settings(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def vocabulary_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request.user)
-    form = VocabularyTermForm(request.POST or None)
+    form = VocabularyTermForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -428,7 +430,7 @@ def vocabulary_edit(request: HttpRequest, term_id: int) -> HttpResponse:
     _require_manager(request.user)
     term = get_object_or_404(VocabularyTerm, pk=term_id)
     form = VocabularyTermForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         editing=True,
         initial={
             "label_ja": term.label_ja,
