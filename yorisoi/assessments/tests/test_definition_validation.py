@@ -267,3 +267,11 @@ scoring:
     line, message = only(text)
     assert line == 13
     assert "[2, 6]" in message
+
+
+def test_the_documented_example_is_valid():
+    import re
+
+    docs = Path(__file__).resolve().parents[3] / "docs/assessments.md"
+    example = re.findall(r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), flags=re.S)[0]
+    assert problems(example) == []
