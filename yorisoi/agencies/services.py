@@ -327,7 +327,10 @@ def referral_create(
         created_by=user,
         submission_token=token,
     )
-    referral.full_clean(exclude=["case", "from_center", "created_by", "submission_token"])
+    # shared_kinds is checked by Referral.clean, with a message that says what to do.
+    referral.full_clean(
+        exclude=["case", "from_center", "created_by", "submission_token", "shared_kinds"]
+    )
     _refuse_duplicate(current, agency=agency, to_center=to_center)
     override = _check_consent(
         user=user,

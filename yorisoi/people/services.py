@@ -274,7 +274,8 @@ def consent_record(
     )
     consent.witness_name = (consent.witness_name or "").strip()
     consent.purpose = (consent.purpose or "").strip()
-    consent.full_clean(exclude=["submission_token"])
+    # kinds is checked by Consent.clean, with a message that says what to do.
+    consent.full_clean(exclude=["submission_token", "kinds"])
     try:
         with transaction.atomic():
             consent.save()
