@@ -90,6 +90,10 @@ def build(
         shown = chart.points if len(chart.points) <= 6 else [chart.points[0], chart.points[-1]]
         chart.x_ticks = [(p.x, p.on) for p in shown]
     ticks = {low, high, *[b for b in band_starts if low < b < high]}
+    if not band_starts:
+        # Without bands to mark, a few evenly spaced values help reading the line.
+        step = max(1, -(-(high - low) // 4))
+        ticks |= set(range(low, high, step))
     chart.y_ticks = [(_y(v, low, high), v) for v in sorted(ticks)]
     chart.band_lines = [(_y(b - 0.5, low, high), b) for b in sorted(band_starts) if low < b <= high]
     return chart

@@ -30,3 +30,25 @@ def signed(value) -> str:
 @register.filter
 def risk_key(rule: dict) -> str:
     return f"{rule.get('instrument_id', '')}-{rule.get('id', '')}"
+
+
+def _japanese() -> bool:
+    return (get_language() or "ja")[:2] == "ja"
+
+
+@register.simple_tag
+def colon() -> str:
+    """The separator between a label and its value: 「：」 in Japanese, ": " in English."""
+    return "：" if _japanese() else ": "
+
+
+@register.simple_tag
+def listsep() -> str:
+    """The separator between items of a list: 「、」 in Japanese, ", " in English."""
+    return "、" if _japanese() else ", "
+
+
+@register.simple_tag
+def midsep() -> str:
+    """The separator between short facts: 「・」 in Japanese, " · " in English."""
+    return "・" if _japanese() else " · "
