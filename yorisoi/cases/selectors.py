@@ -44,15 +44,20 @@ def case_get_for_update(*, user, case_id: int) -> Case:
     return get_object_or_404(_case_queryset(user), pk=case_id)
 
 
-def contact_get(*, user, case: Case, contact_id: int) -> Contact:
-    """A contact of `case`, which must come from case_get (access-checked)."""
-    return get_object_or_404(
+def contact_get(*, user, case: Case, contact_id: int, record: bool = True) -> Contact:
+    """A contact of `case`, which must come from case_get (access-checked); a contact of any
+    other case is a 404. Records a view of the contact unless `record` is False (a submit,
+    which its service audits instead)."""
+    contact = get_object_or_404(
         Contact.objects.select_related("consulter_member", "recorded_by").prefetch_related(
             "workers"
         ),
         pk=contact_id,
         case_id=case.pk,
     )
+    if record:
+        audit.record_view(actor=user, obj=contact)
+    return contact
 
 
 def household_members(*, case: Case) -> list[HouseholdMember]:

@@ -327,7 +327,9 @@ def contact_create(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, case_id: int, contact_id: int) -> HttpResponse:
     case = _case_for(request, case_id)
-    contact = selectors.contact_get(user=request.user, case=case, contact_id=contact_id)
+    contact = selectors.contact_get(
+        user=request.user, case=case, contact_id=contact_id, record=request.method == "GET"
+    )
     _require_edit(request, case)
     kwargs = {
         "members": selectors.household_members(case=case),
