@@ -129,3 +129,14 @@ def test_post_definition_toggle_requires_post(client, manager1, world):
     client.force_login(manager1)
     response = client.get(f"/assessments/definitions/{world['upload']}/active/")
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize(("template", "_allowed"), WRITES, ids=[w[0] for w in WRITES])
+def test_anonymous_posts_are_sent_to_sign_in_and_change_nothing(client, world, template, _allowed):
+    from yorisoi.assessments.models import Assessment
+
+    count = Assessment.objects.count()
+    response = client.post(template.format(**world), post_data({"k6": K6_TOTAL_8}))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert Assessment.objects.count() == count
