@@ -116,7 +116,15 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    AUDIT_REDACT = ("address", "contact_preferences", "phone", "email", "line_user_id")
+    # phone_key holds the phone's digits, so it is as sensitive as the phone itself.
+    AUDIT_REDACT = (
+        "address",
+        "contact_preferences",
+        "phone",
+        "phone_key",
+        "email",
+        "line_user_id",
+    )
 
     class Meta:
         verbose_name = _("本人")

@@ -64,7 +64,13 @@ def person_create(*, user, data: dict[str, Any], household: Household | None = N
     person = Person(**data, household=household, created_by=user)
     person.full_clean()
     person.save()
-    audit.record_change(actor=user, obj=person, action=Action.CREATE)
+    # The fields entered, not the derived search keys (which repeat names and phone digits).
+    audit.record_change(
+        actor=user,
+        obj=person,
+        action=Action.CREATE,
+        after=audit.snapshot(person, (*PERSON_FIELDS, "household_id")),
+    )
     return person
 
 
