@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yorisoi.accounts.models import Center
@@ -28,20 +29,20 @@ PAGE_SIZE = 50
 
 # What each step is called on its button, and what its text box asks for.
 STEP_LABELS = {
-    ReferralStatus.ACCEPTED: _("受理する"),
-    ReferralStatus.IN_PROGRESS: _("対応を始める"),
-    ReferralStatus.COMPLETED: _("結果を報告して完了にする"),
-    ReferralStatus.NOT_ESTABLISHED: _("不成立にする"),
-    ReferralStatus.RETURNED: _("差し戻す"),
-    ReferralStatus.REQUESTED: _("内容を見直して再依頼する"),
+    ReferralStatus.ACCEPTED: gettext_lazy("受理する"),
+    ReferralStatus.IN_PROGRESS: gettext_lazy("対応を始める"),
+    ReferralStatus.COMPLETED: gettext_lazy("結果を報告して完了にする"),
+    ReferralStatus.NOT_ESTABLISHED: gettext_lazy("不成立にする"),
+    ReferralStatus.RETURNED: gettext_lazy("差し戻す"),
+    ReferralStatus.REQUESTED: gettext_lazy("内容を見直して再依頼する"),
 }
 TEXT_LABELS = {
-    ReferralStatus.ACCEPTED: _("受理にあたってのメモ（任意）"),
-    ReferralStatus.IN_PROGRESS: _("メモ（任意）"),
-    ReferralStatus.COMPLETED: _("結果（どのような支援につながったか）"),
-    ReferralStatus.NOT_ESTABLISHED: _("不成立の理由"),
-    ReferralStatus.RETURNED: _("差し戻す理由（確認・補足してほしいこと）"),
-    ReferralStatus.REQUESTED: _("見直した点"),
+    ReferralStatus.ACCEPTED: gettext_lazy("受理にあたってのメモ（任意）"),
+    ReferralStatus.IN_PROGRESS: gettext_lazy("メモ（任意）"),
+    ReferralStatus.COMPLETED: gettext_lazy("結果（どのような支援につながったか）"),
+    ReferralStatus.NOT_ESTABLISHED: gettext_lazy("不成立の理由"),
+    ReferralStatus.RETURNED: gettext_lazy("差し戻す理由（確認・補足してほしいこと）"),
+    ReferralStatus.REQUESTED: gettext_lazy("見直した点"),
 }
 
 

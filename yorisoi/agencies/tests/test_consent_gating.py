@@ -183,3 +183,16 @@ def test_the_form_shows_the_exact_missing_agreement(client, worker1, agency, cas
     # Only managers are offered the emergency field.
     assert "emergency_reason" not in html
     assert not Referral.objects.exists()
+
+
+def test_the_missing_agreement_is_said_in_english_too(worker1, agency, case_c1):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ConsentMissing) as error:
+        refer(worker1, case_c1, agency, kinds=["contact", "plan"])
+    assert error.value.messages == [
+        "No consent of the person or the family is recorded for sharing “Name and contact”, "
+        "“Support plan” with しごとサポートみなと. In the case's “Consent” section, "
+        "confirm the recipient, the information and the period with the person (or the "
+        "family) and record their consent."
+    ]
