@@ -78,6 +78,30 @@ MATRIX: dict[str, tuple[int, dict[str, int]]] = {
     "cases:plan_detail": (404, CASE_READERS),
     "cases:manage": (404, MANAGERS),
     "cases:manage_handover": (404, {"manager1": 400}),
+    "agencies:agency_list": (404, CENTER_STAFF),
+    "agencies:agency_create": (404, {**MANAGERS, "worker1": 403, "worker1b": 403, "worker2": 403}),
+    "agencies:agency_detail": (404, CENTER_STAFF),
+    "agencies:agency_edit": (404, {**MANAGERS, "worker1": 403, "worker1b": 403, "worker2": 403}),
+    "agencies:consent_create": (404, CASE_WRITERS),
+    "agencies:consent_withdraw": (404, CASE_WRITERS),
+    "agencies:referral_create": (404, CASE_WRITERS),
+    "agencies:referral_list": (404, {**CENTER_STAFF, "partner1": 200}),
+    "agencies:referral_detail": (404, {**CASE_READERS, "partner1": 200}),
+    "agencies:referral_transition": (404, {**dict.fromkeys(CASE_READERS, 302), "partner1": 302}),
+    "agencies:referral_post": (404, {**CASE_READERS, "partner1": 200}),
+    "agencies:consultation_list": (404, CENTER_STAFF),
+    "agencies:consultation_create": (404, CENTER_STAFF),
+    "agencies:meeting_list": (404, CENTER_STAFF),
+    "agencies:meeting_create": (404, CENTER_STAFF),
+    "agencies:meeting_detail": (404, CENTER_STAFF),
+    "agencies:meeting_edit": (404, {**CASE_READERS, "manager2": 403, "worker2": 403}),
+    "agencies:meeting_attendance": (
+        404,
+        {**dict.fromkeys(CASE_READERS, 302), "manager2": 403, "worker2": 403},
+    ),
+    "agencies:summary_create": (404, dict.fromkeys(CENTER_STAFF, 302)),
+    "agencies:summary_edit": (404, CENTER_STAFF),
+    "agencies:training_attendance": (404, CENTER_STAFF),
 }
 POST_ONLY = {
     "accounts:recovery_codes_regenerate",
@@ -86,6 +110,10 @@ POST_ONLY = {
     "accounts:sessions_end_others",
     "cases:risk_acknowledge",
     "cases:manage_handover",
+    "agencies:referral_transition",
+    "agencies:referral_post",
+    "agencies:meeting_attendance",
+    "agencies:summary_create",
 }
 # The fields a POST-only form needs before it reaches its access check.
 POST_DATA = {"cases:manage_handover": lambda kwargs: {"center": kwargs["center_id"]}}
@@ -148,6 +176,7 @@ def world(
     )
     plan = PlanVersion.objects.create(case=case, number=1, goals="外に出たい", created_by=worker1)
     session = UserSession.objects.create(user=worker1, session_key="matrix-session")
+    agencies = _agencies_world(worker1, partner1, case)
     # The object log is about events; a case nobody has opened has none to show.
     record_view(actor=worker1, obj=case)
     users = {
@@ -171,8 +200,65 @@ def world(
         "object_id": case.pk,
         "pk": session.pk,
         "center_id": center1.pk,
+        **agencies,
     }
     return users, kwargs
+
+
+def _agencies_world(worker1, partner1, case) -> dict:
+    """partner1's agency with a consented referral of the case, and a case conference (at
+    center 1) with a shared de-identified summary."""
+    from datetime import date
+
+    from yorisoi.agencies.models import (
+        Agency,
+        AgencyAttendance,
+        AgencyStaff,
+        CaseSummary,
+        Meeting,
+        Referral,
+    )
+    from yorisoi.people.models import Consent
+
+    agency = Agency.objects.create(name="マトリクス就労支援", kind="employment")
+    AgencyStaff.objects.create(user=partner1, agency=agency)
+    consent = Consent.objects.create(
+        person=case.person,
+        agency=agency,
+        kinds=["summary"],
+        purpose="就労支援",
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2099, 12, 31),
+        method="signed_form",
+        center=case.center,
+        recorded_by=worker1,
+    )
+    referral = Referral.objects.create(
+        case=case,
+        agency=agency,
+        from_center=case.center,
+        shared_kinds=["summary"],
+        request="就労相談",
+        created_by=worker1,
+    )
+    meeting = Meeting.objects.create(
+        kind="case_conference",
+        title="事例検討",
+        center=case.center,
+        held_on=date(2025, 6, 1),
+        created_by=worker1,
+    )
+    AgencyAttendance.objects.create(meeting=meeting, agency=agency)
+    summary = CaseSummary.objects.create(
+        meeting=meeting, text="40代の方の事例", status="shared", prepared_by=worker1
+    )
+    return {
+        "agency_id": agency.pk,
+        "consent_id": consent.pk,
+        "referral_id": referral.pk,
+        "meeting_id": meeting.pk,
+        "summary_id": summary.pk,
+    }
 
 
 def _reverse(name: str, kwargs: dict) -> str:
