@@ -83,6 +83,8 @@ YORISOI_REAUTH_MINUTES = env_int("YORISOI_REAUTH_MINUTES", 5)
 # How long an admin's break-glass access to one case lasts.
 YORISOI_BREAK_GLASS_MINUTES = env_int("YORISOI_BREAK_GLASS_MINUTES", 60)
 YORISOI_DEMO = env_bool("YORISOI_DEMO", not PRODUCTION)
+# Published statistics mask counts from 1 to this many (small-cell protection).
+YORISOI_SMALL_CELL_THRESHOLD = env_int("YORISOI_SMALL_CELL_THRESHOLD", 4)
 
 _hosts = os.environ.get("ALLOWED_HOSTS", "")
 if _hosts:
@@ -117,6 +119,7 @@ INSTALLED_APPS = [
     "yorisoi.cases",
     "yorisoi.agencies",
     "yorisoi.assessments",
+    "yorisoi.reports",
 ]
 # Last, so that core's django/forms/field.html (label, 「必須」, help and errors tied to the input)
 # overrides Django's own form templates.

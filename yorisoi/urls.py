@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("yorisoi.cases.urls")),
     path("agencies/", include("yorisoi.agencies.urls")),
     path("assessments/", include("yorisoi.assessments.urls")),
+    path("reports/", include("yorisoi.reports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

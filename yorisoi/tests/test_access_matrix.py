@@ -102,6 +102,18 @@ MATRIX: dict[str, tuple[int, dict[str, int]]] = {
     "agencies:summary_create": (404, dict.fromkeys(CENTER_STAFF, 302)),
     "agencies:summary_edit": (404, CENTER_STAFF),
     "agencies:training_attendance": (404, CENTER_STAFF),
+    # reports: figures for managers (their centers), admins and analysts; the cases behind a
+    # figure and every edit for managers only (a center-1 target and figure: manager1 only).
+    "reports:statistics": (404, {**MANAGERS, "admin": 200, "analyst1": 200}),
+    "reports:drilldown": (404, {"manager1": 200}),
+    "reports:export": (404, {**MANAGERS, "admin": 200, "analyst1": 200}),
+    "reports:commentary": (404, MANAGERS),
+    "reports:targets": (404, {**MANAGERS, "admin": 200, "analyst1": 200}),
+    "reports:target_create": (404, MANAGERS),
+    "reports:target_edit": (404, {"manager1": 200}),
+    "reports:target_delete": (404, {"manager1": 200}),
+    "reports:external_figures": (404, MANAGERS),
+    "reports:external_figure_edit": (404, {"manager1": 200}),
 }
 POST_ONLY = {
     "accounts:recovery_codes_regenerate",
@@ -177,6 +189,7 @@ def world(
     plan = PlanVersion.objects.create(case=case, number=1, goals="外に出たい", created_by=worker1)
     session = UserSession.objects.create(user=worker1, session_key="matrix-session")
     agencies = _agencies_world(worker1, partner1, case)
+    reports = _reports_world(center1)
     # The object log is about events; a case nobody has opened has none to show.
     record_view(actor=worker1, obj=case)
     users = {
@@ -201,8 +214,24 @@ def world(
         "pk": session.pk,
         "center_id": center1.pk,
         **agencies,
+        **reports,
     }
     return users, kwargs
+
+
+def _reports_world(center1) -> dict:
+    """A plan target and an external figure of center 1, and the CSV export."""
+    from datetime import date
+
+    from yorisoi.reports.models import ExternalFigure, Target
+
+    target = Target.objects.create(
+        metric="contacts", center=center1, start_year=2025, end_year=2025, value=100
+    )
+    figure = ExternalFigure.objects.create(
+        metric="portal_page_views", center=center1, month=date(2025, 4, 1), value=10, source="x"
+    )
+    return {"target_id": target.pk, "figure_id": figure.pk, "kind": "csv"}
 
 
 def _agencies_world(worker1, partner1, case) -> dict:
@@ -267,6 +296,8 @@ def _reverse(name: str, kwargs: dict) -> str:
     url = reverse(name, kwargs=wanted)
     if name == "cases:plan_compare":
         url += "?a=1&b=1"
+    if name == "reports:drilldown":
+        url += f"?center={kwargs['center_id']}&dimension=total"
     return url
 
 
