@@ -27,12 +27,23 @@ SPECIAL_TYPES = {
 }
 
 
+# App labels of configuration objects (staff, roles, the log itself, keys): an admin keeps
+# these, so their changed values and reasons are shown to admins too. A higher app with
+# configuration objects may add "app_label.model" names to ADMIN_VISIBLE_OBJECT_TYPES in its
+# AppConfig.ready().
+ADMIN_VISIBLE_APP_LABELS = {"accounts", "audit", "core", "axes", "otp_totp", "otp_static"}
+ADMIN_VISIBLE_OBJECT_TYPES: set[str] = set()
+# Actions whose reason is about the access itself, not the record's content.
+REASON_ALWAYS_SHOWN = {"break_glass"}
+
+
 @dataclass
 class ChangeRow:
     label: str
     old: object
     new: object
     redacted: bool
+    hidden: bool = False
 
 
 @dataclass
@@ -41,6 +52,22 @@ class EventRow:
     object_label: str
     object_url: str
     changes: list[ChangeRow] = field(default_factory=list)
+    reason_hidden: bool = False
+
+
+def _content_visible(user, event: AuditEvent, managed: set[int]) -> bool:
+    """Whether the viewer may read the values and reason of an event about a record.
+
+    Managers read their centers' case content anyway; an admin reads case content only through
+    break-glass, so an event about personal data shows an admin which fields changed, not to
+    what. Configuration objects are shown in full.
+    """
+    if event.center_id is not None and event.center_id in managed:
+        return True
+    object_type = event.object_type or ""
+    if object_type in ADMIN_VISIBLE_OBJECT_TYPES:
+        return True
+    return object_type.split(".", 1)[0] in ADMIN_VISIBLE_APP_LABELS
 
 
 def _object_link(object_type: str, object_id: str) -> tuple[str, str]:
@@ -97,22 +124,33 @@ def _shown(model_field, value):
     return value
 
 
-def _rows(events) -> list[EventRow]:
+def _rows(events, user) -> list[EventRow]:
+    managed = user.center_ids_with(selectors.ROLE_MANAGER)
     rows = []
     for event in events:
         model = selectors.model_for(event.object_type)
         label, url = _object_link(event.object_type, event.object_id)
-        row = EventRow(event=event, object_label=label, object_url=url)
+        visible = _content_visible(user, event, managed)
+        row = EventRow(
+            event=event,
+            object_label=label,
+            object_url=url,
+            reason_hidden=bool(event.reason)
+            and not visible
+            and event.action not in REASON_ALWAYS_SHOWN,
+        )
         if isinstance(event.changes, dict):
             for name, value in event.changes.items():
                 old, new = value if isinstance(value, list) and len(value) == 2 else (None, value)
                 model_field = _model_field(model, name)
+                hidden = not visible and event.action not in REASON_ALWAYS_SHOWN
                 row.changes.append(
                     ChangeRow(
                         label=_field_label(model_field, name),
-                        old=_shown(model_field, old),
-                        new=_shown(model_field, new),
+                        old=None if hidden else _shown(model_field, old),
+                        new=None if hidden else _shown(model_field, new),
                         redacted=services.REDACTED in (old, new),
+                        hidden=hidden,
                     )
                 )
         rows.append(row)
@@ -141,7 +179,7 @@ def center_log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": _rows(page.object_list),
+            "rows": _rows(page.object_list, request.user),
             "query": query,
             "is_admin": selectors.is_admin(request.user),
         },
@@ -162,7 +200,7 @@ def object_log(request: HttpRequest, object_type: str, object_id: str) -> HttpRe
             "object_id": object_id,
             "type_label": _type_label(object_type),
             "page": page,
-            "rows": _rows(page.object_list),
+            "rows": _rows(page.object_list, request.user),
             "query": query,
         },
     )
