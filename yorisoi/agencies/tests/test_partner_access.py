@@ -265,3 +265,45 @@ def test_partner_home_lists_their_referrals(client, partner1, world):
     assert world["mine"].get_absolute_url() in html
     assert world["theirs"].get_absolute_url() not in html
     assert "/agencies/referrals/" in html
+
+
+def test_consented_assessments_show_the_latest_scores(client, worker1, partner1, agency, case_c1):
+    """Read through the app registry, as the app itself does (agencies does not import
+    assessments)."""
+    from datetime import date
+
+    from django.apps import apps
+
+    definition = apps.get_model("assessments", "InstrumentDefinition").objects.create(
+        instrument_id="k6",
+        version=1,
+        source="builtin",
+        text="{}",
+        sha256="0" * 64,
+        label_ja="K6",
+        label_en="K6",
+    )
+    assessment = apps.get_model("assessments", "Assessment").objects.create(
+        case=case_c1,
+        center=case_c1.center,
+        status="complete",
+        assessed_on=date(2025, 5, 1),
+        created_by=worker1,
+    )
+    apps.get_model("assessments", "InstrumentResponse").objects.create(
+        assessment=assessment,
+        definition=definition,
+        instrument_id="k6",
+        definition_version=1,
+        definition_hash="0" * 64,
+        snapshot={"labels": {"ja": "K6（こころの状態）", "en": "K6 (distress)"}},
+        total=14,
+        result={"band": {"labels": {"ja": "強い心理的苦痛", "en": "serious distress"}}},
+    )
+    consent_for(worker1, case_c1, agency=agency, kinds=["assessments"])
+    referral = refer(worker1, case_c1, agency, kinds=["assessments"])
+    client.force_login(partner1)
+    html = client.get(referral.get_absolute_url()).content.decode()
+    assert "K6（こころの状態）：14点 強い心理的苦痛" in html
+    assert "2025-05-01 実施の最新のアセスメント" in html
+    assert "090-1111-2222" not in html  # contact details were not shared
