@@ -228,6 +228,10 @@ def _label(choices, value: str) -> str:
         return ""
 
 
+def _band_label(band: str) -> str:
+    return _("年齢不明") if band == AgeBand.UNKNOWN else str(AgeBand(band).label)
+
+
 def _consulter_label(contact: Contact) -> str:
     if contact.consulter == Consulter.FAMILY and contact.consulter_member_id:
         relationship = _label(Relationship, contact.consulter_member.relationship)
@@ -296,12 +300,12 @@ def facts_from_case(case: Case, today: date | None = None) -> CaseFacts:
     facts = CaseFacts(
         first_contact_on=first_on,
         today=today,
-        age_band=person.effective_age_band_label(today),
+        age_band=_band_label(person.effective_age_band(today)),
         sex=_label(Sex, person.sex) if person.sex != Sex.UNANSWERED else "",
         members=[
             MemberFacts(
                 relationship=_label(Relationship, m.relationship),
-                age_band=str(AgeBand(band_for_age(m.current_age(today))).label),
+                age_band=_band_label(band_for_age(m.current_age(today))),
                 lives_together=m.lives_together,
             )
             for m in members
