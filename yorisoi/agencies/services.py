@@ -287,7 +287,11 @@ def referral_create(
             if existing.case_id != case.pk:
                 raise PermissionDenied
             return existing
-    current = Case.objects.select_for_update().select_related("person", "center").get(pk=case.pk)
+    current = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "center")
+        .get(pk=case.pk)
+    )
     if current.status == Status.CLOSED:
         raise ValidationError(
             _("このケースは終結しています。紹介・引継ぎをするには、先にケースを再開してください。")
@@ -399,7 +403,7 @@ def referral_transition(
     if to_status not in ReferralStatus.values:
         raise ValidationError({"to_status": _("変更後の状況を選んでください。")})
     current = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("case", "case__person", "agency", "to_center")
         .get(pk=referral.pk)
     )
@@ -513,7 +517,9 @@ def referral_post_progress(*, user, referral: Referral, text: str) -> ReferralEv
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("経過の内容を入力してください。")})
-    current = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    current = (
+        Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral.pk)
+    )
     if not policy.can_post_progress(user, current):
         if not current.is_active:
             raise ValidationError(
@@ -777,7 +783,9 @@ def summary_update(
 ) -> CaseSummary:
     """Save the worker's edits of a draft summary."""
     current = (
-        CaseSummary.objects.select_for_update().select_related("source_case").get(pk=summary.pk)
+        CaseSummary.objects.select_for_update(of=("self",))
+        .select_related("source_case")
+        .get(pk=summary.pk)
     )
     if not can_edit_summary(user, current):
         if current.is_shared:
@@ -815,7 +823,9 @@ def summary_share(*, user, summary: CaseSummary) -> CaseSummary:
     that identifies the person: a name, reading or nickname of the person or family, a phone
     number, an e-mail or street address, the ward, or an exact date."""
     current = (
-        CaseSummary.objects.select_for_update().select_related("source_case").get(pk=summary.pk)
+        CaseSummary.objects.select_for_update(of=("self",))
+        .select_related("source_case")
+        .get(pk=summary.pk)
     )
     if current.is_shared:
         return current
