@@ -142,3 +142,11 @@ def test_an_unrelated_case_at_the_other_center_is_untouched(handover, manager2, 
         user=manager2, referral=handover, to_status=ReferralStatus.ACCEPTED
     )
     assert Case.objects.get(pk=other.pk).primary_worker == worker2
+
+
+def test_the_receiving_manager_sees_the_request_on_their_home(client, handover, manager2, worker2):
+    client.force_login(manager2)
+    html = client.get("/").content.decode()
+    assert "あなたのセンターへの引継ぎの依頼" in html and handover.get_absolute_url() in html
+    client.force_login(worker2)
+    assert "あなたのセンターへの引継ぎの依頼" not in client.get("/").content.decode()
