@@ -137,6 +137,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yorisoi.core.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Messages before the session checks, so "signed out after N minutes" reaches the login page.
     "django.contrib.messages.middleware.MessageMiddleware",

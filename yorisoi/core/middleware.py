@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -100,3 +101,21 @@ class EncryptionKeyErrorMiddleware:
         )
         html = render_to_string("core/encryption_key_error.html")
         return HttpResponse(html, status=500)
+
+
+class PrivatePagesMiddleware:
+    """Nothing served to a signed-in user is kept by the browser cache or a proxy.
+
+    Staff share computers at a center: after signing out, the back button or the cache must not
+    bring back a person's page. A response that already says how to cache it keeps its header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+        return response
