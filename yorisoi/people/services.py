@@ -115,7 +115,11 @@ def person_update(*, user, person: Person, data: dict[str, Any], expected_versio
 def household_ensure(*, user, person: Person) -> Household:
     """The person's household, created (and linked) when they have none yet."""
     _require_person_edit(user, person)
-    locked = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    # Lock only the person's row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join that select_related("household") makes.
+    locked = (
+        Person.objects.select_for_update(of=("self",)).select_related("household").get(pk=person.pk)
+    )
     if locked.household_id:
         person.household = locked.household
         return locked.household
