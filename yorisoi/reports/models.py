@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yorisoi.accounts.models import Center
-from yorisoi.core.japanese import fiscal_year_label
 
+from .labels import year_label
 from .metrics import EXTERNAL_METRICS, Metric
 
 FIRST_FISCAL_YEAR = 2000
@@ -47,7 +47,7 @@ class Target(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -58,22 +58,37 @@ class Target(models.Model):
         ordering = ["-start_year", "metric", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_year__gte=models.F("start_year")), name="target_period_order"
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="target_period_order",
+                violation_error_message=_("終了年度が開始年度より前になっています。"),
             ),
             models.CheckConstraint(
                 condition=Q(start_year__gte=FIRST_FISCAL_YEAR, end_year__lte=LAST_FISCAL_YEAR),
                 name="target_period_range",
+                violation_error_message=_("年度は2000〜2100の間で入力してください。"),
             ),
-            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="target_value_not_negative",
+                violation_error_message=_("目標値は0以上の数で入力してください。"),
+            ),
             models.UniqueConstraint(
                 fields=["metric", "start_year", "end_year"],
                 condition=Q(center__isnull=True),
                 name="target_unique_city",
+                violation_error_message=_(
+                    "同じ指標・対象・期間の目標がすでにあります。変更する場合は一覧からその目標を"
+                    "修正してください。"
+                ),
             ),
             models.UniqueConstraint(
                 fields=["metric", "center", "start_year", "end_year"],
                 condition=Q(center__isnull=False),
                 name="target_unique_center",
+                violation_error_message=_(
+                    "同じ指標・対象・期間の目標がすでにあります。変更する場合は一覧からその目標を"
+                    "修正してください。"
+                ),
             ),
         ]
 
@@ -91,10 +106,10 @@ class Target(models.Model):
     @property
     def period_label(self) -> str:
         if self.is_single_year:
-            return fiscal_year_label(self.start_year)
+            return year_label(self.start_year)
         return _("%(start)s〜%(end)s") % {
-            "start": fiscal_year_label(self.start_year),
-            "end": fiscal_year_label(self.end_year),
+            "start": year_label(self.start_year),
+            "end": year_label(self.end_year),
         }
 
     def clean(self) -> None:
@@ -147,7 +162,7 @@ class ExternalFigure(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -157,16 +172,28 @@ class ExternalFigure(models.Model):
         verbose_name_plural = _("外部の数値")
         ordering = ["-month", "metric", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0), name="external_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="external_value_not_negative",
+                violation_error_message=_("数値は0以上で入力してください。"),
+            ),
             models.UniqueConstraint(
                 fields=["metric", "month"],
                 condition=Q(center__isnull=True),
                 name="external_unique_city_month",
+                violation_error_message=_(
+                    "この指標・対象・月の数値はすでに入力されています。直す場合は一覧の「修正」から"
+                    "変更してください。"
+                ),
             ),
             models.UniqueConstraint(
                 fields=["metric", "center", "month"],
                 condition=Q(center__isnull=False),
                 name="external_unique_center_month",
+                violation_error_message=_(
+                    "この指標・対象・月の数値はすでに入力されています。直す場合は一覧の「修正」から"
+                    "変更してください。"
+                ),
             ),
         ]
 
@@ -197,7 +224,7 @@ class Commentary(models.Model):
     next_steps = models.TextField(_("次年度に向けて"), blank=True, max_length=1200)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -211,16 +238,18 @@ class Commentary(models.Model):
                 fields=["fiscal_year"],
                 condition=Q(center__isnull=True),
                 name="commentary_unique_city_year",
+                violation_error_message=_("この年度のコメントはすでにあります。"),
             ),
             models.UniqueConstraint(
                 fields=["fiscal_year", "center"],
                 condition=Q(center__isnull=False),
                 name="commentary_unique_center_year",
+                violation_error_message=_("この年度のコメントはすでにあります。"),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{fiscal_year_label(self.fiscal_year)} {self.center or ''}".strip()
+        return f"{year_label(self.fiscal_year)} {self.center or ''}".strip()
 
     @property
     def audit_center_id(self) -> int | None:

@@ -19,10 +19,11 @@ from yorisoi.audit import services as audit
 from yorisoi.audit.models import Action
 from yorisoi.cases import policy as cases_policy
 from yorisoi.cases.models import Case, Contact, HeardVia, Status
-from yorisoi.core.japanese import fiscal_year, fiscal_year_bounds, fiscal_year_label
+from yorisoi.core.japanese import fiscal_year, fiscal_year_bounds
 from yorisoi.people.models import AgeBand, Sex
 
 from . import policy, stats
+from .labels import year_label
 from .models import LAST_FISCAL_YEAR, Commentary, ExternalFigure, Target
 from .tables import Report, build_report
 
@@ -70,10 +71,10 @@ def _all_scope(centers: list[Center]) -> Scope:
     return Scope(key="all", center_ids=tuple(sorted(ids)), label=label, center=None, is_city=city)
 
 
-def scope_for(user, raw: str | None) -> Scope:
+def scope_for(user, raw: str | None, options: list[Scope] | None = None) -> Scope:
     """The scope named by `raw` ("all" or a center id), or the user's default; 404 when the
     user may see no figures or asks for a center that is not theirs."""
-    options = scope_options(user)
+    options = scope_options(user) if options is None else options
     if not options:
         raise Http404
     if not raw:
@@ -105,7 +106,7 @@ def year_choices(scope: Scope) -> list[tuple[int, str]]:
         first=Min("occurred_at")
     )["first"]
     start = fiscal_year(timezone.localtime(first).date()) if first else current
-    return [(y, fiscal_year_label(y)) for y in range(current, start - 1, -1)]
+    return [(y, year_label(y)) for y in range(current, start - 1, -1)]
 
 
 def statistics_report(*, user, scope: Scope, year: int, publication: bool = False) -> Report:
@@ -274,7 +275,7 @@ def drilldown(*, user, scope: Scope, year: int, dimension: str, value: str) -> D
 
 
 def _drill_title(year: int, dimension: str) -> str:
-    return fiscal_year_label(year)
+    return year_label(year)
 
 
 def _drill_label(year: int, scope: Scope, dimension: str, value: str) -> str:

@@ -42,9 +42,10 @@ from yorisoi.cases.models import (
     Method,
     Status,
 )
-from yorisoi.core.japanese import fiscal_year_bounds, fiscal_year_label
+from yorisoi.core.japanese import fiscal_year_bounds
 from yorisoi.people.models import AgeBand, Person, Sex
 
+from .labels import year_label
 from .metrics import EXTERNAL_METRICS, Metric
 
 NO_CASE = "__no_case__"
@@ -145,11 +146,11 @@ class Statistics:
 
     @property
     def label(self) -> str:
-        return fiscal_year_label(self.fiscal_year)
+        return year_label(self.fiscal_year)
 
     @property
     def previous_label(self) -> str:
-        return fiscal_year_label(self.fiscal_year - 1)
+        return year_label(self.fiscal_year - 1)
 
     @property
     def is_empty(self) -> bool:

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from yorisoi.core.errors import StaleEditError
-from yorisoi.core.japanese import fiscal_year, fiscal_year_label, wareki_date
+from yorisoi.core.japanese import fiscal_year
 
 from . import charts, exports, policy, selectors, services
 from .forms import CommentaryForm, ExternalFigureForm, TargetForm
+from .labels import wareki, year_label
 from .models import Commentary, ExternalFigure, Target
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,8 @@ def _period_text(first: date, last: date) -> str:
     return _("%(first)s〜%(last)s（%(first_w)s〜%(last_w)s）") % {
         "first": date_format(first, "DATE_FORMAT"),
         "last": date_format(last, "DATE_FORMAT"),
-        "first_w": wareki_date(first),
-        "last_w": wareki_date(last),
+        "first_w": wareki(first),
+        "last_w": wareki(last),
     }
 
 
@@ -62,7 +63,8 @@ def _period_text(first: date, last: date) -> str:
 @login_required
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    scope = selectors.scope_for(request.user, request.GET.get("center"))
+    scopes = selectors.scope_options(request.user)
+    scope = selectors.scope_for(request.user, request.GET.get("center"), scopes)
     year = selectors.parse_year(request.GET.get("year"))
     report = selectors.statistics_report(user=request.user, scope=scope, year=year)
     tables = [
@@ -94,9 +96,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
         {
             "report": report,
             "scope": scope,
-            "scopes": selectors.scope_options(request.user),
+            "scopes": scopes,
             "year": year,
-            "years": selectors.year_choices(scope),
+            "years": _with_year(selectors.year_choices(scope), year),
             "period": _period_text(report.stats.first_day, report.stats.last_day),
             "tables": tables,
             "month_chart": month_chart,
@@ -108,6 +110,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "threshold": report.threshold,
         },
     )
+
+
+def _with_year(years: list[tuple[int, str]], year: int) -> list[tuple[int, str]]:
+    """The year choices, including the one shown even when it lies outside them."""
+    if year in {y for y, _label in years}:
+        return years
+    return sorted([*years, (year, year_label(year))], reverse=True)
 
 
 @login_required
@@ -132,7 +141,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
             "found": found,
             "scope": scope,
             "year": year,
-            "year_label": fiscal_year_label(year),
+            "year_label": year_label(year),
             "page_obj": page_obj,
             "cases": page_obj.object_list,
             "query": query.urlencode(),
@@ -235,8 +244,10 @@ def targets(request: HttpRequest) -> HttpResponse:
             "progress": progress,
             "editable": editable,
             "year": year,
-            "year_label": fiscal_year_label(year),
-            "years": [(y, fiscal_year_label(y)) for y in range(current + 1, current - 6, -1)],
+            "year_label": year_label(year),
+            "years": _with_year(
+                [(y, year_label(y)) for y in range(current + 1, current - 6, -1)], year
+            ),
             "today": today,
             "can_manage": policy.can_manage_targets(request.user),
         },
@@ -395,7 +406,7 @@ def external_figures(request: HttpRequest) -> HttpResponse:
             "form": form,
             "figures": selectors.external_figures(user=request.user, year=year),
             "year": year,
-            "year_label": fiscal_year_label(year),
+            "year_label": year_label(year),
             "years": _year_links(),
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -404,7 +415,7 @@ def external_figures(request: HttpRequest) -> HttpResponse:
 
 def _year_links() -> list[tuple[int, str]]:
     current = fiscal_year(timezone.localdate())
-    return [(y, fiscal_year_label(y)) for y in range(current, current - 6, -1)]
+    return [(y, year_label(y)) for y in range(current, current - 6, -1)]
 
 
 @login_required
@@ -485,7 +496,7 @@ def commentary_edit(request: HttpRequest) -> HttpResponse:
             "form": form,
             "scope": scope,
             "year": year,
-            "year_label": fiscal_year_label(year),
+            "year_label": year_label(year),
             "back": back,
             "stale_changes": stale_changes,
         },
