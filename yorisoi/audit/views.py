@@ -96,6 +96,8 @@ EXTRA_LABELS = {
     "expires_at": gettext_lazy("期限"),
     "key_ids": gettext_lazy("鍵ID"),
     "values": gettext_lazy("再暗号化した値の数"),
+    "case_ids": gettext_lazy("一覧に表示したケース"),
+    "person_ids": gettext_lazy("検索結果に表示した本人"),
 }
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from yorisoi.audit import services as audit
+from yorisoi.audit.models import Action
 from yorisoi.core.japanese import normalize_kana
 
 from . import policy
@@ -63,8 +64,9 @@ def person_search(*, user, q: str, limit: int = SEARCH_LIMIT) -> list[Person]:
     """Persons whose reading, name or nickname contains `q`, folded (hiragana/katakana,
     full/half width, spaces), or whose phone contains the digits typed.
 
-    Each result carries `visible_cases` (the cases of it the user may see). Two queries,
-    whatever the number of results.
+    Each result carries `visible_cases` (the cases of it the user may see). A fixed number of
+    queries, whatever the number of results. The persons shown are recorded as one view event
+    (their ids, never the words searched for, which may be a name or a phone number).
     """
     key = normalize_kana(q)
     if not key:
@@ -80,7 +82,16 @@ def person_search(*, user, q: str, limit: int = SEARCH_LIMIT) -> list[Person]:
         .prefetch_related(_visible_cases_prefetch(user))
         .order_by("reading_key", "name_key", "pk")
     )
-    return list(queryset[:limit])
+    results = list(queryset[:limit])
+    if results:
+        audit.record(
+            actor=user,
+            action=Action.VIEW,
+            object_type=audit.object_type_of(Person()),
+            changes={"person_ids": sorted(p.pk for p in results)},
+            reason="search",
+        )
+    return results
 
 
 def _band_of(birth_date: date | None, age_band: str, today: date) -> str:

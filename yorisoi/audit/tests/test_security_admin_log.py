@@ -118,3 +118,17 @@ def test_admin_still_sees_break_glass_reasons_and_role_changes(client, admin_use
     page = client.get(reverse("audit:center_log")).content.decode()
     assert "manager@1" in page and "異動のため" in page
     assert "警察からの照会に答えるため" in page
+
+
+def test_list_and_search_views_are_labelled(client, manager1, center1):
+    services.record(
+        actor=manager1,
+        action="view",
+        object_type="cases.case",
+        center_id=center1.pk,
+        changes={"case_ids": [1, 2]},
+        reason="home",
+    )
+    client.force_login(manager1)
+    page = client.get(reverse("audit:center_log")).content.decode()
+    assert "一覧に表示したケース" in page

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from yorisoi.audit.models import AuditEvent
+
 from .factories import person_with_case
 
 SEARCH = reverse("people:search")
@@ -82,3 +84,19 @@ def test_case_list_worker_filter_cannot_pick_another_centers_worker(
     client.force_login(worker2)
     response = client.get(CASES, {"worker": worker1.pk})
     assert "花子" not in response.content.decode()
+
+
+def test_a_search_leaves_an_audit_event_naming_the_persons_shown(client, worker1, center1_person):
+    client.force_login(worker1)
+    client.get(SEARCH, {"q": "ひみつ"})
+    event = AuditEvent.objects.filter(
+        action="view", object_type="people.person", actor=worker1
+    ).latest("id")
+    assert event.changes == {"person_ids": [center1_person.pk]}
+    assert "ひみつ" not in event.reason and "ひみつ" not in str(event.changes)
+
+
+def test_a_search_that_finds_nobody_records_no_view(client, worker2, center1_person):
+    client.force_login(worker2)
+    client.get(SEARCH, {"q": "ひみつ"})
+    assert not AuditEvent.objects.filter(action="view", actor=worker2).exists()
