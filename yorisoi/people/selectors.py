@@ -56,7 +56,15 @@ def person_get(*, user, person_id: int) -> Person:
         .prefetch_related("household__members", _visible_cases_prefetch(user))
     )
     person = get_object_or_404(queryset, pk=person_id)
-    audit.record_view(actor=user, obj=person)
+    # A person belongs to no one center; the view is filed under the center through whose case
+    # the user sees them, so that center's managers see who opened the page.
+    centers = [case.center_id for case in person.visible_cases]
+    audit.record(
+        actor=user,
+        action=Action.VIEW,
+        obj=person,
+        center_id=centers[0] if centers else None,
+    )
     return person
 
 
@@ -84,10 +92,12 @@ def person_search(*, user, q: str, limit: int = SEARCH_LIMIT) -> list[Person]:
     )
     results = list(queryset[:limit])
     if results:
+        centers = user.center_ids_with(*policy.PERSON_READ_ROLES)
         audit.record(
             actor=user,
             action=Action.VIEW,
             object_type=audit.object_type_of(Person()),
+            center_id=next(iter(centers)) if len(centers) == 1 else None,
             changes={"person_ids": sorted(p.pk for p in results)},
             reason="search",
         )

@@ -100,3 +100,27 @@ def test_a_search_that_finds_nobody_records_no_view(client, worker2, center1_per
     client.force_login(worker2)
     client.get(SEARCH, {"q": "ひみつ"})
     assert not AuditEvent.objects.filter(action="view", actor=worker2).exists()
+
+
+def test_manager_sees_who_opened_a_person_page_of_the_center(
+    client, worker1, manager1, manager2, center1_person
+):
+    client.force_login(worker1)
+    assert client.get(reverse("people:detail", args=[center1_person.pk])).status_code == 200
+    log = reverse("audit:object_log", args=["people.person", center1_person.pk])
+    client.force_login(manager1)
+    response = client.get(log)
+    assert response.status_code == 200
+    assert "worker1" in response.content.decode()
+    client.force_login(manager2)
+    assert client.get(log).status_code == 404
+
+
+def test_manager_sees_the_searches_of_the_centers_workers(
+    client, worker1, manager1, center1_person
+):
+    client.force_login(worker1)
+    client.get(SEARCH, {"q": "ひみつ"})
+    client.force_login(manager1)
+    page = client.get(reverse("audit:center_log")).content.decode()
+    assert "検索結果に表示した本人" in page
