@@ -58,6 +58,12 @@ def browser() -> Iterator:
         finally:
             chromium.close()
     finally:
+        # While Playwright runs, this thread has an event loop, so Django keeps its database
+        # connections in context-local storage; once it stops they would be unreachable and stay
+        # open, and PostgreSQL would refuse to drop the test database at the end of the session.
+        from django.db import connections
+
+        connections.close_all()
         playwright.stop()
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
