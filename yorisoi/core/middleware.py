@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
+
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,10 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        sent = request.headers.get("X-Request-ID", "")
+        # A proxy's id (letters, digits, - _ . :) is kept so its logs and ours line up; anything
+        # else would put a client's text into the audit log and our response headers.
+        request.request_id = sent if REQUEST_ID_PATTERN.fullmatch(sent) else uuid.uuid4().hex
         token = current_request.set(
             RequestInfo(request.request_id, client_ip(request), request.path[:300])
         )
