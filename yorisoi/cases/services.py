@@ -241,9 +241,13 @@ def intake_record(
     if person is not None:
         if not people_policy.visible_persons(user).filter(pk=person.pk).exists():
             raise PermissionDenied
-        person = Person.objects.select_related("household").get(pk=person.pk)
+        # The person's row is locked until the intake commits, so two calls about the same person
+        # take turns: the second finds the case the first opened instead of inserting another
+        # (SQLite's IMMEDIATE transactions already make writers take turns; PostgreSQL's do not).
+        locked = Person.objects.select_for_update(of=("self",)).select_related("household")
+        person = locked.get(pk=person.pk)
         while person.merged_into_id:
-            person = Person.objects.select_related("household").get(pk=person.merged_into_id)
+            person = locked.get(pk=person.merged_into_id)
     else:
         person = people_services.person_create(user=user, data=dict(person_data or {}))
 
@@ -402,7 +406,8 @@ def contact_record(
             if existing.case_id != case.pk:
                 raise PermissionDenied
             return existing
-    current = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    # Lock the case row only: on PostgreSQL a plain FOR UPDATE would lock the person as well.
+    current = Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
     if current.status == Status.CLOSED:
         raise ValidationError(
             _("このケースは終結しています。記録を追加するには、先にケースを再開してください。")
@@ -472,7 +477,11 @@ def contact_update(
             raise PermissionDenied
         case = None
     else:
-        case = Case.objects.select_for_update().select_related("person").get(pk=contact.case_id)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("person")
+            .get(pk=contact.case_id)
+        )
         _require_case_edit(user, case)
     current = Contact.objects.select_for_update().get(pk=contact.pk)
     current_workers = set(current.workers.values_list("pk", flat=True))
