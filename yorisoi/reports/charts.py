@@ -37,11 +37,18 @@ def _nice_max(value: int, steps: int = 4) -> int:
     return _nice_step(value, steps) * steps
 
 
+def _text_width(text: str, size: int) -> float:
+    """A rough width in pixels: full width for CJK and other wide characters, about half for
+    ASCII."""
+    return sum(size if ord(ch) > 0x2E7F else size * 0.6 for ch in text)
+
+
 def bar_chart(
     *, chart_id: str, title: str, rows: list[tuple[str, int | None]], table_id: str = ""
 ) -> SafeString:
     """Horizontal bars, one per row (label, value)."""
-    label_width, bar_width, row_height, top = 210, 360, 26, 8
+    widest = max([_text_width(label, 13) for label, _ in rows] + [60])
+    label_width, bar_width, row_height, top = int(min(340, widest + 16)), 360, 26, 8
     height = top + row_height * max(1, len(rows)) + 8
     width = label_width + bar_width + 80
     top_value = _nice_max(max([v for _, v in rows if v] + [1]))

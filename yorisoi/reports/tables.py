@@ -34,7 +34,7 @@ class TableRow:
     def change_percent(self) -> str:
         if self.change_ratio is None:
             return ""
-        return f"{self.change_ratio * 100:+.1f}%"
+        return f"{self.change_ratio * 100:+.1f}%".replace("-", "−")
 
 
 @dataclass

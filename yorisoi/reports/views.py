@@ -108,6 +108,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "can_manage": policy.can_manage_targets(request.user),
             "drillable": policy.can_drill_down(request.user, scope.center_ids),
             "threshold": report.threshold,
+            "in_progress": report.stats.first_day <= timezone.localdate() <= report.stats.last_day,
+            "today": timezone.localdate(),
         },
     )
 
