@@ -189,6 +189,9 @@ class Case(models.Model):
             models.Index(fields=["center", "status"], name="case_center_status_idx"),
             models.Index(fields=["primary_worker", "status"], name="case_worker_status_idx"),
             models.Index(fields=["center", "last_contact_at"], name="case_center_last_idx"),
+            # "Persons with a case at my centers", which every person search and person page
+            # asks, answered from the index alone.
+            models.Index(fields=["center", "person"], name="case_center_person_idx"),
         ]
 
     def __str__(self) -> str:

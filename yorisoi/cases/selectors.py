@@ -15,6 +15,7 @@ from yorisoi.accounts.models import Role, User
 from yorisoi.audit import services as audit
 from yorisoi.core.japanese import normalize_kana
 from yorisoi.core.registry import TimelineEntry, timeline_providers
+from yorisoi.people import selectors as people_selectors
 from yorisoi.people.models import HouseholdMember
 
 from . import policy
@@ -290,7 +291,7 @@ def case_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
     filters (all optional): status (a Status value, or "open"), phase, worker (a user id,
     "me", or "none" for unassigned; matches primary or secondary), risk ("any" or one flag
     name), overdue (true: open with next_contact_on before today), center (id), q (reading,
-    name or nickname, folded like person search).
+    name or nickname, folded and matched like person search).
     """
     filters = filters or {}
     queryset = (
@@ -340,7 +341,7 @@ def case_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
         queryset = queryset.filter(center_id=getattr(center, "pk", center))
     key = normalize_kana(filters.get("q") or "")
     if key:
-        queryset = queryset.filter(person__search_key__contains=key)
+        queryset = queryset.filter(people_selectors.search_key_matches(key, prefix="person__"))
     return queryset.order_by(
         F("next_contact_on").asc(nulls_last=True),
         F("last_contact_at").desc(nulls_last=True),

@@ -27,6 +27,8 @@ from .models import (
 )
 
 SEARCH_LIMIT = 50
+# A search this long matches anywhere in a reading, name or nickname; shorter, at their start.
+MIN_ANYWHERE_CHARS = 3
 DUPLICATE_LIMIT = 10
 # A phone number shorter than this (in digits) is too little to call two records the same.
 MIN_PHONE_DIGITS = 6
@@ -68,9 +70,26 @@ def person_get(*, user, person_id: int) -> Person:
     return person
 
 
+def search_key_matches(key: str, prefix: str = "") -> Q:
+    """The persons whose search_key (reading|name|nickname, folded) matches `key`, already
+    folded by normalize_kana: containing it, or, for a key shorter than
+    MIN_ANYWHERE_CHARS, a reading, name or nickname starting with it.
+
+    `prefix` is the lookup path to the person ("person__" from a case). A word start is what
+    someone typing one or two characters means, and it keeps the search indexed: on
+    PostgreSQL a trigram index (migration 0004) finds three characters anywhere, but nothing
+    shorter, which would read every person.
+    """
+    field = f"{prefix}search_key"
+    if len(key) >= MIN_ANYWHERE_CHARS:
+        return Q(**{f"{field}__contains": key})
+    return Q(**{f"{field}__startswith": key}) | Q(**{f"{field}__contains": f"|{key}"})
+
+
 def person_search(*, user, q: str, limit: int = SEARCH_LIMIT) -> list[Person]:
     """Persons whose reading, name or nickname contains `q`, folded (hiragana/katakana,
-    full/half width, spaces), or whose phone contains the digits typed.
+    full/half width, spaces), or whose phone contains the digits typed. One or two
+    characters match the start of a reading, name or nickname (search_key_matches).
 
     Each result carries `visible_cases` (the cases of it the user may see). A fixed number of
     queries, whatever the number of results. The persons shown are recorded as one view event
@@ -79,7 +98,7 @@ def person_search(*, user, q: str, limit: int = SEARCH_LIMIT) -> list[Person]:
     key = normalize_kana(q)
     if not key:
         return []
-    condition = Q(search_key__contains=key)
+    condition = search_key_matches(key)
     digits = _digits(q)
     looks_like_phone = all(ch.isdigit() or ch in "-+()" for ch in key)
     if looks_like_phone and len(digits) >= 3:
