@@ -135,6 +135,7 @@ DRILL_DIMENSIONS = {
     "withdrawal",
     "duration",
     "referral",
+    "agency_consultation",
     "closure",
 }
 
@@ -237,6 +238,10 @@ def drilldown(*, user, scope: Scope, year: int, dimension: str, value: str) -> D
         cases = _withdrawal_cases(cases.filter(active), dimension, value, last)
     elif dimension == "referral":
         cases = _referral_cases(cases, value, start, end)
+    elif dimension == "agency_consultation":
+        if not stats._agencies_available():
+            raise Http404
+        cases = cases.filter(Exists(in_year.filter(agency_consultation__agency__kind=value)))
     elif dimension == "closure":
         cases = cases.filter(
             status=Status.CLOSED, closed_on__gte=first, closed_on__lte=last, closure_reason=value
@@ -292,6 +297,7 @@ def _drill_label(year: int, scope: Scope, dimension: str, value: str) -> str:
         "withdrawal": stats.WITHDRAWAL_CHOICES,
         "duration": [(c, label) for c, label, *_rest in stats.DURATION_BANDS],
         "referral": stats._agency_kind_choices(),
+        "agency_consultation": stats._agency_kind_choices(with_centers=False),
         "closure": Case._meta.get_field("closure_reason").choices,
     }.get(dimension, [])
     for code, label in labels:

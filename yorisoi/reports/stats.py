@@ -459,6 +459,39 @@ def _closure_rows(center_ids, fiscal_year) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _agency_consultation_rows(center_ids, fiscal_year) -> list[tuple] | None:
+    """Contacts recorded as agency consultations (機関相談), by the kind of agency that asked,
+    this year and the previous one, plus a total row. None without the agencies app."""
+    if not _agencies_available():
+        return None
+    from yorisoi.agencies.models import Agency, AgencyConsultation
+
+    first = fiscal_year_bounds(fiscal_year)[0]
+    prev_first = fiscal_year_bounds(fiscal_year - 1)[0]
+    k = Contact
+    occurred = f"k.{_col(k, 'occurred_at')}"
+    kind = f"ag.{_col(Agency, 'kind')}"
+    marks, params = _in(center_ids)
+    key = _person_key("ca")
+    figures = (
+        f"COUNT(*) FILTER (WHERE {occurred} >= %s), "
+        f"COUNT(DISTINCT CASE WHEN {occurred} >= %s THEN {key} END), "
+        f"COUNT(*) FILTER (WHERE {occurred} < %s), "
+        f"COUNT(DISTINCT CASE WHEN {occurred} < %s THEN {key} END) "
+        f"FROM {_table(AgencyConsultation)} ac "
+        f"JOIN {_table(k)} k ON k.id = ac.{_col(AgencyConsultation, 'contact')} "
+        f"JOIN {_table(Agency)} ag ON ag.id = ac.{_col(AgencyConsultation, 'agency')} "
+        f"LEFT JOIN {_table(Case)} ca ON ca.id = k.{_col(k, 'case')} {_person_joins('ca')} "
+        f"WHERE k.{_col(k, 'center')} IN ({marks}) AND {occurred} >= %s AND {occurred} < %s"
+    )
+    cur = _dt(first)
+    args = [cur] * 4 + params + [_dt(prev_first), _dt(first.replace(year=first.year + 1))]
+    sql = f"SELECT {kind}, {figures} GROUP BY {kind} UNION ALL SELECT %s, {figures}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*args, TOTAL, *args])
+        return cursor.fetchall()
+
+
 def _referral_rows(center_ids, fiscal_year) -> list[tuple] | None:
     """Referrals and hand-overs sent by the centers, by destination (the agency's kind, or
     another center), this year and the previous one, plus a total row. None when the agencies
@@ -621,11 +654,13 @@ def _normalise(dim: str, value) -> str:
     return str(value)
 
 
-def _agency_kind_choices():
+def _agency_kind_choices(*, with_centers: bool = True):
     if not _agencies_available():
         return []
     from yorisoi.agencies.models import AgencyKind
 
+    if not with_centers:
+        return list(AgencyKind.choices)
     return [*AgencyKind.choices, (CENTER_DESTINATION, _("他のセンターへの引継ぎ"))]
 
 
@@ -782,6 +817,26 @@ def fiscal_year_statistics(*, fiscal_year: int, center_ids, is_city: bool) -> St
             )
         )
         totals["referrals"] = ref_total.count
+    consultation_rows = _agency_consultation_rows(center_ids, fiscal_year) if center_ids else []
+    if consultation_rows is not None:
+        asked = {_normalise("agency", r[0]): list(r[1:]) for r in consultation_rows}
+        asked_total = _row("total", str(_("合計")), asked.pop(TOTAL, None))
+        breakdowns.append(
+            Breakdown(
+                key="agency_consultation",
+                title=str(_("関係機関からの相談（機関の種別別）")),
+                count_label=str(_("延べ件数")),
+                rows=_choice_rows(_agency_kind_choices(with_centers=False), asked),
+                total=asked_total,
+                persons_overlap=True,
+                note=str(
+                    _(
+                        "機関相談として記録した相談を、相談してきた機関の種別ごとに数えます。"
+                        "ケースのない機関相談は実人数に数えません。"
+                    )
+                ),
+            )
+        )
     closure_rows = _closure_rows(center_ids, fiscal_year) if center_ids else []
     closed = {_normalise("closure", r[0]): list(r[1:]) for r in closure_rows}
     closed_total = _row("total", str(_("合計")), closed.pop(TOTAL, None))

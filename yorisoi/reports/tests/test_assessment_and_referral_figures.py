@@ -115,3 +115,32 @@ def test_referral_destinations(small_world, center1, center2, worker1):
     assert referral[AgencyKind.MEDICAL].prev_count == 1
     assert referral["center"].count == 1
     assert stats.totals["referrals"] == 3
+
+
+def test_agency_consultations_by_kind_of_agency(client, manager1, small_world, center1, worker1):
+    from yorisoi.agencies.models import AgencyConsultation
+    from yorisoi.cases.models import Consulter, Contact, Method
+
+    school = Agency.objects.create(name="ひかり中学校", kind=AgencyKind.SCHOOL)
+    welfare = Agency.objects.create(name="福祉事務所", kind=AgencyKind.WELFARE)
+    caseless = Contact.objects.get(case__isnull=True)
+    AgencyConsultation.objects.create(contact=caseless, agency=welfare)
+    about_yamada = f.contact(
+        small_world["yamada"],
+        when=f.at(date(2024, 11, 5)),
+        user=worker1,
+        consulter=Consulter.AGENCY,
+        method=Method.INTER_AGENCY,
+    )
+    AgencyConsultation.objects.create(contact=about_yamada, agency=school)
+    stats = fiscal_year_statistics(fiscal_year=YEAR, center_ids=[center1.pk], is_city=False)
+    asked = rows(stats, "agency_consultation")
+    assert (asked[AgencyKind.SCHOOL].count, asked[AgencyKind.SCHOOL].persons) == (1, 1)
+    assert (asked[AgencyKind.WELFARE].count, asked[AgencyKind.WELFARE].persons) == (1, 0)
+    assert stats.breakdown("agency_consultation").total.count == 2
+    client.force_login(manager1)
+    listed = client.get(
+        reverse("reports:drilldown")
+        + f"?year={YEAR}&center={center1.pk}&dimension=agency_consultation&value=school"
+    )
+    assert "山田" in listed.content.decode()
