@@ -8,16 +8,22 @@ statistics for 200,000 contacts in under a second).
 
 Data: the case generator of `yorisoi generate` (cases/management/commands/generate.py), run
 with a preset of its own whose whole span is one past fiscal year, so that every generated
-contact falls in that 年度 (default 200,000 contacts for 10,000 persons at 2 centers). The
-database defaults to var/bench-stats.sqlite3; its name must contain "bench". Later runs reuse
-the data; delete the file to start again.
+contact falls in that 年度 (default 200,000 contacts for 10,000 persons at 2 centers). With
+--years 2 the data spans that year and the one before (twice the contacts and persons), so the
+comparison with the previous year has as much to read as the year itself. The database
+defaults to var/bench-stats.sqlite3 (var/bench-stats-2y.sqlite3 with --years 2); its name must
+contain "bench". Later runs reuse the data; delete the file to start again.
 
 Timed, warm, in one process, over --repeat runs (median and worst):
   - the full statistics of that fiscal year for all centers (every breakdown, monthly trend,
-    comparison with the previous year: reports.stats.fiscal_year_statistics), and
-  - the data floor: raw SQL through cursor.execute giving the same figures (per-dimension
-    GROUP BY over the year's contacts joined to cases and persons), without Python around it;
-and the ratio of the two. Budget: under 1 s, and within 3x the data floor.
+    comparison with the previous year: reports.stats.fiscal_year_statistics), the same with
+    the report tables built (exact, and masked for publication), and the statistics page;
+  - data floor A: raw SQL through cursor.execute making the least any answer needs, one pass
+    over the year's contacts counting them and the distinct persons of their cases;
+  - floor B: the statistics' own SQL statements replayed raw, without Python around them;
+and the ratios. Budget: under 1 s, and within 3x the data floor. Each figure is
+printed with wall-clock and process CPU time, timed in turns with the floors so that a busy
+machine slows them alike, and with a calibration loop showing how fast the machine is.
 """
 
 from __future__ import annotations
@@ -41,11 +47,20 @@ def parse_args(argv=None):
     parser.add_argument("--centers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=7, help="timed runs (after one warm-up)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--years",
+        type=int,
+        default=1,
+        choices=[1, 2],
+        help="fiscal years of data: 1 (the measured year only) or 2 (the previous year too, "
+        "so the comparison has as much to read as the year itself; var/bench-stats-2y.sqlite3)",
+    )
     return parser.parse_args(argv)
 
 
-def configure_environment() -> str:
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bench-stats.sqlite3'}"
+def configure_environment(years: int = 1) -> str:
+    filename = "bench-stats.sqlite3" if years == 1 else f"bench-stats-{years}y.sqlite3"
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / filename}"
     os.environ["DATABASE_URL"] = url
     parsed = urlparse(url)
     name = Path(parsed.path).name if parsed.scheme.startswith("sqlite") else parsed.path[1:]
@@ -89,16 +104,18 @@ def prepare(args) -> None:
     if Contact.objects.filter(center__in=generated_centers()).exists():
         return
     fy = bench_fiscal_year()
-    first, last = fiscal_year_bounds(fy)
+    first = fiscal_year_bounds(fy - args.years + 1)[0]
+    last = fiscal_year_bounds(fy)[1]
+    persons, contacts = args.persons * args.years, args.contacts * args.years
     print(
-        f"Generating {args.persons:,} persons and {args.contacts:,} contacts in 年度 {fy} "
-        f"({first} – {last})…",
+        f"Generating {persons:,} persons and {contacts:,} contacts from {first} to {last} "
+        f"(年度 {fy - args.years + 1}–{fy})…",
         file=sys.stderr,
     )
     preset = Preset(
-        persons=args.persons,
-        contacts=args.contacts,
-        years=1,
+        persons=persons,
+        contacts=contacts,
+        years=args.years,
         centers=args.centers,
         workers_per_center=6,
     )
@@ -109,10 +126,10 @@ def prepare(args) -> None:
         seed=args.seed,
         centers=args.centers,
         batch_size=5000,
-        progress=Progress(args.persons + args.contacts, stream=OutputWrapper(sys.stderr)),
+        progress=Progress(persons + contacts, stream=OutputWrapper(sys.stderr)),
     )
-    # The generator spreads cases from `start` to `today`; pinning both to the fiscal year's
-    # first and last day puts every contact, intake and closure inside it.
+    # The generator spreads cases from `start` to `today`; pinning both to fiscal-year bounds
+    # puts every contact, intake and closure inside the years asked for.
     generator.start = first
     generator.today = last
     generator.span_days = (last - first).days
@@ -201,7 +218,7 @@ def line(label: str, figure: dict, floor: dict | None = None) -> str:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    configure_environment()
+    configure_environment(args.years)
     import django
 
     django.setup()
@@ -257,7 +274,8 @@ def main(argv=None) -> int:
     print(
         f"Yorisoi statistics bench on {connection.vendor} ({connection.settings_dict['NAME']}): "
         f"年度 {fy}, {result.totals['contacts']:,} contacts and {result.totals['persons']:,} "
-        f"persons at {len(center_ids)} centers; {len(same_sql)} SQL statements; "
+        f"persons at {len(center_ids)} centers (previous year beside it: "
+        f"{result.totals['prev_contacts']:,} contacts); {len(same_sql)} SQL statements; "
         f"median of {args.repeat} runs after one warm-up."
     )
     print(
