@@ -118,10 +118,6 @@ class Breakdown:
     # Whether a manager can list the cases behind each row.
     drillable: bool = True
 
-    @property
-    def max_count(self) -> int:
-        return max([r.count for r in self.rows] + [0])
-
 
 @dataclass
 class ExternalSeries:
@@ -165,9 +161,6 @@ class Statistics:
         if key == "month":
             return self.months
         return next(b for b in self.breakdowns if b.key == key)
-
-    def metric_value(self, metric: str) -> int:
-        return metric_values_from(self)[metric]
 
 
 # --- SQL helpers --------------------------------------------------------------------------------

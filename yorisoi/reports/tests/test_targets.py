@@ -207,3 +207,32 @@ def test_an_old_contact_outside_the_period_does_not_count(client, manager1, cent
     Target.objects.create(metric="contacts", start_year=THIS_YEAR, end_year=THIS_YEAR, value=10)
     client.force_login(manager1)
     assert client.get(reverse("reports:targets")).context["progress"][0].achieved == 0
+
+
+def test_target_figures_agree_with_the_statistics(small_world, center1, center2):
+    """Two independent queries (the dashboard's one pass, the statistics' breakdowns) give
+    every metric the same value for a whole fiscal year."""
+    from yorisoi.cases.models import ClosureReason
+    from yorisoi.reports.stats import (
+        fiscal_year_statistics,
+        metric_values_from,
+        period_metric_values,
+    )
+
+    from .conftest import YEAR
+
+    f.closed(small_world["yamada"], on=date(2025, 1, 5), reason=ClosureReason.GOAL_REACHED)
+    ExternalFigure.objects.create(
+        metric="portal_page_views", month=date(YEAR, 7, 1), value=4200, source="解析"
+    )
+    ids = [center1.pk, center2.pk]
+    first, last = fiscal_year_bounds(YEAR)
+    from_stats = metric_values_from(
+        fiscal_year_statistics(fiscal_year=YEAR, center_ids=ids, is_city=True)
+    )
+    for_targets = period_metric_values(center_ids=ids, is_city=True, first_day=first, last_day=last)
+    assert from_stats == for_targets
+    assert for_targets["contacts"] == 8
+    assert for_targets["persons"] == 3
+    assert for_targets["social_participation"] == 1
+    assert for_targets["portal_page_views"] == 4200
