@@ -242,7 +242,8 @@ def home_sql(t, *, worker_id: int, center_ids: list[int], today, quiet_before, n
     ]
 
 
-def case_sql(t, *, case_id: int, household_id, limit: int = 101):
+def case_sql(t, *, case_id: int, household_id, limit: int = 31):
+    """The first page of the timeline (30 entries and one to know there are more)."""
     statements = [
         (
             f"SELECT c.*, {PERSON_COLUMNS}, ce.name, u.username FROM {t['case']} c "
@@ -264,9 +265,9 @@ def case_sql(t, *, case_id: int, household_id, limit: int = 101):
             [case_id, limit],
         ),
         (
-            f"SELECT * FROM {t['change']} WHERE case_id = %s "
-            "ORDER BY changed_at DESC, id DESC LIMIT %s",
-            [case_id, limit],
+            # All of them, as the page reads them (a case has few).
+            f"SELECT * FROM {t['change']} WHERE case_id = %s ORDER BY changed_at DESC, id DESC",
+            [case_id],
         ),
         (
             f"SELECT * FROM {t['plan']} WHERE case_id = %s ORDER BY created_at DESC, id DESC "
@@ -280,11 +281,20 @@ def case_sql(t, *, case_id: int, household_id, limit: int = 101):
 
 
 def search_sql(t, *, key: str, center_ids: list[int], limit: int = 50):
+    from yorisoi.core.japanese import normalize_kana
+    from yorisoi.people.selectors import MIN_ANYWHERE_CHARS
+
+    key = normalize_kana(key)
     marks = ", ".join(["%s"] * len(center_ids))
+    # As people.selectors.search_key_matches: anywhere, or for a short key a word start.
+    if len(key) >= MIN_ANYWHERE_CHARS:
+        match, likes = "p.search_key LIKE %s", [f"%{key}%"]
+    else:
+        match, likes = "(p.search_key LIKE %s OR p.search_key LIKE %s)", [f"{key}%", f"%|{key}%"]
     persons = (
         f"SELECT p.* FROM {t['person']} p WHERE p.id IN "
         f"(SELECT c.person_id FROM {t['case']} c WHERE c.center_id IN ({marks})) "
-        "AND p.search_key LIKE %s AND p.merged_into_id IS NULL "
+        f"AND {match} AND p.merged_into_id IS NULL "
         "ORDER BY p.reading_key, p.name_key, p.id LIMIT %s"
     )
     cases = (
@@ -292,13 +302,12 @@ def search_sql(t, *, key: str, center_ids: list[int], limit: int = 50):
         f"WHERE c.center_id IN ({marks}) AND c.person_id IN "
         f"(SELECT p.id FROM {t['person']} p WHERE p.id IN "
         f"(SELECT c2.person_id FROM {t['case']} c2 WHERE c2.center_id IN ({marks})) "
-        "AND p.search_key LIKE %s AND p.merged_into_id IS NULL "
+        f"AND {match} AND p.merged_into_id IS NULL "
         "ORDER BY p.reading_key, p.name_key, p.id LIMIT %s)"
     )
-    like = f"%{key}%"
     return [
-        (persons, [*center_ids, like, limit]),
-        (cases, [*center_ids, *center_ids, like, limit]),
+        (persons, [*center_ids, *likes, limit]),
+        (cases, [*center_ids, *center_ids, *likes, limit]),
     ]
 
 

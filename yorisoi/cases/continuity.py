@@ -154,10 +154,7 @@ def _escalated_q() -> Q:
 
 def _with_latest_review(qs: QuerySet[Case]) -> QuerySet[Case]:
     latest = PlanVersion.objects.filter(case=OuterRef("pk")).order_by("-number")
-    return qs.annotate(
-        latest_review_on=Subquery(latest.values("review_on")[:1]),
-        has_plan=Exists(PlanVersion.objects.filter(case=OuterRef("pk"))),
-    )
+    return qs.annotate(latest_review_on=Subquery(latest.values("review_on")[:1]))
 
 
 def _alert_days_of_user(user: User) -> dict[int, int]:

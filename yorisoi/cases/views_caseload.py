@@ -45,15 +45,26 @@ class HomeLine:
     risks: list[str]
 
 
-def _day(value) -> str:
-    return date_format(value) if value else ""
+def _day_formatter():
+    """date_format for the dates of one page, each formatted once (rows share many dates)."""
+    seen: dict[date, str] = {}
+
+    def day(value: date | None) -> str:
+        if not value:
+            return ""
+        text = seen.get(value)
+        if text is None:
+            text = seen[value] = date_format(value)
+        return text
+
+    return day
 
 
 def _overdue(days: int) -> str:
     return ngettext("%(days)s日超過", "%(days)s日超過", days) % {"days": days}
 
 
-def _home_line(row: continuity.CaseRow, kind: str) -> HomeLine:
+def _home_line(row: continuity.CaseRow, kind: str, _day) -> HomeLine:
     case = row.case
     note, strong = "", False
     if kind == "overdue":
@@ -79,7 +90,7 @@ def _home_line(row: continuity.CaseRow, kind: str) -> HomeLine:
             note = ngettext("あと%(days)s日", "あと%(days)s日", days) % {"days": days}
     elif kind == "new":
         assigned = case.primary_assigned_at
-        when = _day(timezone.localtime(assigned)) if assigned else ""
+        when = _day(timezone.localdate(assigned)) if assigned else ""
     else:
         when = _day(case.next_contact_on) or _("未定")
         if row.days_overdue > 0:
@@ -107,7 +118,8 @@ def home_tables(lists: continuity.HomeLists) -> dict[str, list[HomeLine]]:
         "risk": lists.risk,
         "unplanned": lists.no_next_contact,
     }
-    return {kind: [_home_line(row, kind) for row in rows] for kind, rows in kinds.items()}
+    day = _day_formatter()
+    return {kind: [_home_line(row, kind, day) for row in rows] for kind, rows in kinds.items()}
 
 
 def home_section(request: HttpRequest) -> Section | None:
