@@ -48,7 +48,8 @@ def can_edit_case(user, case: Case) -> bool:
         return False
     if case.primary_worker_id == user.pk:
         return True
-    return case.secondary_workers.filter(pk=user.pk).exists()
+    # All of them rather than .filter().exists(): case_get has them prefetched, no query.
+    return any(worker.pk == user.pk for worker in case.secondary_workers.all())
 
 
 def can_manage_center(user, center_id: int) -> bool:
