@@ -191,9 +191,11 @@ def time_order_contacts() -> None:
         )
         for other, column in references:
             other, column = connection.ops.quote_name(other), connection.ops.quote_name(column)
+            # Negated first, so no row takes an id another still holds (unique constraints).
+            cursor.execute(f"UPDATE {other} SET {column} = -{column} WHERE {column} IS NOT NULL")
             cursor.execute(
                 f"UPDATE {other} SET {column} = "
-                f"(SELECT new FROM contact_order WHERE old = {other}.{column}) "
+                f"(SELECT new FROM contact_order WHERE old = -{other}.{column}) "
                 f"WHERE {column} IS NOT NULL"
             )
         cursor.execute("DROP TABLE contact_order")
