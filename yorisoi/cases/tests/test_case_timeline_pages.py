@@ -138,7 +138,7 @@ def test_a_contact_shows_every_detail(client, worker1, worker1b, case_c1):
     at = timezone.localtime(contact.occurred_at)
     assert f'<time datetime="{at.isoformat()}">{at:%Y-%m-%d %H:%M}</time>' in body
     assert "訪問・アウトリーチ" in body and "関係機関（保健所）" in body
-    assert "40分" in body and "学校" in body
+    assert "<dt>所要時間</dt><dd>40分</dd>" in body and "学校" in body
     assert "worker1、worker1b" in body
     assert "一行目<br>二行目" in body and "来週また" in body
     assert on.isoformat() in body
@@ -146,3 +146,4 @@ def test_a_contact_shows_every_detail(client, worker1, worker1b, case_c1):
     client.cookies["django_language"] = "en"
     body = client.get(f"/cases/{case_c1.pk}/").content.decode()
     assert "40 minutes" in body
+    assert "<dt>Duration</dt>" in body and "Correct this record" in body
