@@ -376,15 +376,41 @@ def _contact_statement(center_ids: tuple[int, ...], fiscal_year: int) -> tuple[s
         *params,
     ]
 
-    def persons(expr: str) -> str:
+    # y: one row per person (per distinct-person key), so the figures that follow a person
+    # count rows instead of distinct keys. Case-less contacts share the NULL key's row.
+    summed = [
+        "n",
+        "n_prev",
+        "intakes",
+        "p_intakes",
+        *(f"{p}m{i}" for i in range(len(Method.values)) for p in ("", "p")),
+        *(f"{p}c{i}" for i in range(len(Consulter.values)) for p in ("", "p")),
+        *(f"mo{j}" for j in range(24)),
+    ]
+    y = (
+        "y AS MATERIALIZED (SELECT pkey, "
+        + ", ".join(f"SUM({c}) AS {c}" for c in summed)
+        + ", MAX(sex) AS sex, MAX(ward) AS ward, MAX(band) AS band, MAX(p_band) AS p_band "
+        "FROM x GROUP BY pkey)"
+    )
+
+    def persons_y(expr: str) -> str:
+        return f"COUNT(*) FILTER (WHERE {expr} > 0 AND pkey IS NOT NULL)"
+
+    def persons_x(expr: str) -> str:
         return f"COUNT(DISTINCT CASE WHEN {expr} > 0 THEN pkey END)"
 
     selects: list[str] = []
     sel_params: list = []
+    # Every figure with a fixed list of values comes from one scan of y into a single row
+    # (agg), which the selects below then read column by column.
+    aggregates: list[str] = []
 
     def fixed(dim: str, value: str, cur: str, prev: str | None) -> None:
-        prev_sql = f"SUM({prev}), {persons(prev)}" if prev else "NULL, NULL"
-        selects.append(f"SELECT %s, %s, SUM({cur}), {persons(cur)}, {prev_sql} FROM x")
+        k = len(aggregates)
+        aggregates.extend([f"SUM({cur})", persons_y(cur)])
+        aggregates.extend([f"SUM({prev})", persons_y(prev)] if prev else ["NULL", "NULL"])
+        selects.append(f"SELECT %s, %s, a{k}, a{k + 1}, a{k + 2}, a{k + 3} FROM agg")
         sel_params.extend([dim, value])
 
     fixed("total", "", "n", "n_prev")
@@ -396,26 +422,35 @@ def _contact_statement(center_ids: tuple[int, ...], fiscal_year: int) -> tuple[s
     for i in range(12):
         fixed("month", str(i), f"mo{i + 12}", f"mo{i}")
 
-    def grouped(dim: str, value_sql: str, cur: str | None, prev: str | None) -> None:
+    def grouped(dim: str, value_sql: str, cur: str | None, prev: str | None, *, source="x"):
+        persons = persons_y if source == "y" else persons_x
         cur_sql = f"SUM({cur}), {persons(cur)}" if cur else "0, 0"
         prev_sql = f"SUM({prev}), {persons(prev)}" if prev else "0, 0"
         where = " OR ".join(f"{e} > 0" for e in (cur, prev) if e)
         selects.append(
-            f"SELECT %s, {value_sql}, {cur_sql}, {prev_sql} FROM x WHERE {where} "
+            f"SELECT %s, {value_sql}, {cur_sql}, {prev_sql} FROM {source} WHERE {where} "
             f"GROUP BY {value_sql}"
         )
         sel_params.append(dim)
 
-    grouped("sex", "sex", "n", "n_prev")
-    grouped("ward", "ward", "n", "n_prev")
-    grouped("age", "band", "n", None)
-    grouped("age", "p_band", None, "n_prev")
+    # A person's sex, ward and age band are the surviving person's: one value per key.
+    grouped("sex", "sex", "n", "n_prev", source="y")
+    grouped("ward", "ward", "n", "n_prev", source="y")
+    grouped("age", "band", "n", None, source="y")
+    grouped("age", "p_band", None, "n_prev", source="y")
+    # Newness, how they heard and the classification belong to a case, and a person may have
+    # cases at several centers.
     grouped("newness", "newness", "n", None)
     grouped("newness", "p_newness", None, "n_prev")
     grouped("heard_via", "heard", "intakes", None)
     grouped("heard_via", "p_heard", None, "p_intakes")
     grouped("withdrawal", "cls", "n", None)
-    statement = f"WITH {x} " + " UNION ALL ".join(selects)
+    agg = (
+        "agg AS MATERIALIZED (SELECT "
+        + ", ".join(f"{expr} AS a{k}" for k, expr in enumerate(aggregates))
+        + " FROM y)"
+    )
+    statement = f"WITH {x}, {y}, {agg} " + " UNION ALL ".join(selects)
     return statement, x_params + sel_params
 
 
