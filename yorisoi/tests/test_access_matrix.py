@@ -77,6 +77,17 @@ MATRIX: dict[str, tuple[int, dict[str, int]]] = {
     "cases:plan_compare": (404, CASE_READERS),
     "cases:plan_detail": (404, CASE_READERS),
     "cases:manage": (404, MANAGERS),
+    "assessments:case": (404, CASE_READERS),
+    "assessments:new": (404, CASE_WRITERS),
+    "assessments:detail": (404, CASE_READERS),
+    "assessments:edit": (404, CASE_WRITERS),
+    "assessments:risk_acknowledge": (404, {"manager1": 200, "worker1": 403, "worker1b": 403}),
+    "assessments:definitions": (404, MANAGERS),
+    "assessments:definition": (404, {"manager1": 200}),
+    "assessments:definition_toggle": (404, {"manager1": 302}),
+    "assessments:settings": (404, MANAGERS),
+    "assessments:vocabulary": (404, MANAGERS),
+    "assessments:vocabulary_edit": (404, MANAGERS),
     "cases:manage_handover": (404, {"manager1": 400}),
     "agencies:agency_list": (404, CENTER_STAFF),
     "agencies:agency_create": (404, {**MANAGERS, "worker1": 403, "worker1b": 403, "worker2": 403}),
@@ -116,6 +127,7 @@ MATRIX: dict[str, tuple[int, dict[str, int]]] = {
     "reports:external_figure_edit": (404, {"manager1": 200}),
 }
 POST_ONLY = {
+    "assessments:definition_toggle",
     "accounts:recovery_codes_regenerate",
     "accounts:two_factor_remove",
     "accounts:session_end",
@@ -215,8 +227,29 @@ def world(
         "center_id": center1.pk,
         **agencies,
         **reports,
+        **_assessments_world(worker1, manager1, center1, case),
     }
     return users, kwargs
+
+
+def _assessments_world(worker1, manager1, center1, case) -> dict:
+    """A draft assessment, a manager's uploaded definition and a vocabulary term of center 1."""
+    from yorisoi.assessments import services
+    from yorisoi.assessments.models import VocabularyTerm
+    from yorisoi.assessments.tests.factories import SAFE, assess
+
+    draft = assess(worker1, case, {"safety": SAFE}, complete=False).assessment
+    upload = services.definition_upload(
+        user=manager1,
+        center=center1,
+        filename="extra.yaml",
+        text=(
+            "id: extra\nversion: 1\nlabels: {ja: 追加の尺度, en: Extra}\nitems:\n"
+            "  - {id: note, type: free_text, labels: {ja: メモ, en: Note}}\n"
+        ),
+    )
+    term = VocabularyTerm.objects.get(vocabulary="interests", code="games")
+    return {"assessment_id": draft.pk, "definition_id": upload.pk, "term_id": term.pk}
 
 
 def _reports_world(center1) -> dict:
