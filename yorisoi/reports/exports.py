@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import charts
-from .tables import Report, ReportTable, TableRow
+from .tables import Report, ReportTable, TableRow, published_progress
 
 MASK = charts.MASK
 
@@ -22,6 +22,10 @@ def _figure(value) -> str | int:
     if value is None:
         return MASK
     return value
+
+
+def _day(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _header() -> list[str]:
@@ -42,6 +46,12 @@ def report_rows(report: Report, scope_label: str) -> list[list]:
     """Every figure of the report as flat rows (the CSV's body, and what tests compare)."""
     year = report.stats.label
     rows: list[list] = []
+    kind = _("件数")
+    if report.stats.previous_to_date is not None:
+        kind = _("件数（年度途中：%(today)s現在。前年度は%(last)sまでの同じ時期）") % {
+            "today": _day(report.stats.as_of),
+            "last": _day(report.stats.previous_to_date.last_day),
+        }
     for row in report.summary:
         rows.append(
             [
@@ -49,7 +59,7 @@ def report_rows(report: Report, scope_label: str) -> list[list]:
                 scope_label,
                 _("概要"),
                 row.label,
-                _("件数"),
+                kind,
                 _figure(row.count),
                 "",
                 _figure(row.prev_count) if row.prev_count is not None or report.publication else "",
@@ -165,8 +175,14 @@ def build_xlsx(report: Report, *, scope_label: str, generated_at: datetime | Non
         value=f"{report.stats.first_day:%Y-%m-%d} 〜 {report.stats.last_day:%Y-%m-%d}",
     )
     sheet.cell(row=4, column=1, value=_("作成日時"))
-    sheet.cell(row=4, column=2, value=f"{generated_at:%Y-%m-%d %H:%M}")
+    created = sheet.cell(row=4, column=2, value=generated_at.replace(tzinfo=None))
+    created.number_format = "yyyy-mm-dd hh:mm"
+    created.alignment = Alignment(horizontal="left")
     row = 5
+    if report.stats.as_of is not None:
+        sheet.cell(row=row, column=1, value=_("年度途中"))
+        sheet.cell(row=row, column=2, value=in_progress_note(report))
+        row += 1
     if report.publication:
         sheet.cell(row=row, column=1, value=_("公表用"))
         sheet.cell(row=row, column=2, value=masking_note(report))
@@ -175,7 +191,7 @@ def build_xlsx(report: Report, *, scope_label: str, generated_at: datetime | Non
         sheet.cell(row=row, column=1, value=_("この年度のデータはありません。すべて0件です。"))
         row += 1
     row += 1
-    header_row(sheet, row, [_("項目"), _("件数"), _("前年度")])
+    header_row(sheet, row, [_("項目"), _("件数"), previous_heading(report)])
     for item in report.summary:
         row += 1
         sheet.cell(row=row, column=1, value=item.label)
@@ -227,17 +243,17 @@ def _table_header(table: ReportTable) -> list[str]:
     return names
 
 
-def _row_values(table: ReportTable, row: TableRow) -> list:
-    values: list = [row.count, row.persons]
+def _row_cells(table: ReportTable, row: TableRow) -> list[tuple[str, object]]:
+    cells: list[tuple[str, object]] = [("count", row.count), ("persons", row.persons)]
     if table.has_prev:
-        values += [row.prev_count, row.prev_persons]
+        cells += [("prev_count", row.prev_count), ("prev_persons", row.prev_persons)]
     if table.show_change:
-        values += [row.change, row.change_percent]
-    return values
+        cells += [("change", row.change), ("ratio", row.change_ratio)]
+    return cells
 
 
 def _xlsx_table(ws, row, table: ReportTable, heading, header_row, figure_cell) -> int:
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     heading(ws, row, table.title)
     row += 1
@@ -247,9 +263,15 @@ def _xlsx_table(ws, row, table: ReportTable, heading, header_row, figure_cell) -
         label = ws.cell(row=row, column=1, value=item.label)
         if item.is_total:
             label.font = Font(bold=True)
-        for col, value in enumerate(_row_values(table, item), start=2):
-            if isinstance(value, str):
-                ws.cell(row=row, column=col, value=value)
+        for col, (name, value) in enumerate(_row_cells(table, item), start=2):
+            if name == "ratio":
+                # A number the spreadsheet can compute with, shown as a percentage.
+                cell = ws.cell(row=row, column=col, value=value)
+                if value is not None:
+                    cell.number_format = "+0.0%;-0.0%;0.0%"
+                cell.alignment = Alignment(horizontal="right")
+            elif name == "change" and (value is None or item.pending):
+                ws.cell(row=row, column=col, value=None)
             else:
                 figure_cell(ws, row, col, value, strong=item.is_total)
     if table.note:
@@ -267,6 +289,21 @@ def _xlsx_widths(ws, get_column_letter) -> None:
 # --- PDF --------------------------------------------------------------------------------------
 
 
+def in_progress_note(report: Report) -> str:
+    note = _("年度途中（%(today)s現在）の数値です。") % {"today": _day(report.stats.as_of)}
+    if report.stats.previous_to_date is not None:
+        note += _("概要の前年度は、%(last)sまでの同じ時期の数値です。") % {
+            "last": _day(report.stats.previous_to_date.last_day)
+        }
+    return note
+
+
+def previous_heading(report: Report) -> str:
+    if report.stats.previous_to_date is None:
+        return _("前年度")
+    return _("前年度（%(last)sまで）") % {"last": _day(report.stats.previous_to_date.last_day)}
+
+
 def masking_note(report: Report) -> str:
     return _(
         "公表用のため、1〜%(limit)s件（人）の数値と、そこから計算で分かってしまう数値を「%(mark)s」"
@@ -275,7 +312,14 @@ def masking_note(report: Report) -> str:
 
 
 def council_report_context(
-    report: Report, *, scope_label: str, commentary, progress: list, generated_at=None
+    report: Report,
+    *,
+    scope_label: str,
+    commentary,
+    progress: list,
+    generated_at=None,
+    center_id: int | None = None,
+    is_city: bool = False,
 ) -> dict:
     generated_at = generated_at or timezone.localtime()
     month_table = report.months
@@ -296,7 +340,7 @@ def council_report_context(
         "stats": report.stats,
         "scope_label": scope_label,
         "commentary": commentary,
-        "progress": progress,
+        "progress": published_progress(report, progress, center_id=center_id, is_city=is_city),
         "generated_at": generated_at,
         "masking_note": masking_note(report) if report.publication else "",
         "month_chart": charts.month_chart(

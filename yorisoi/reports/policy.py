@@ -48,6 +48,11 @@ def can_drill_down(user, center_ids) -> bool:
     return bool(center_ids) and center_ids <= managed_center_ids(user)
 
 
+def can_see_exact_figures(user, center_ids) -> bool:
+    """Exact small counts stay with managers, for their own centers."""
+    return can_drill_down(user, center_ids)
+
+
 def can_manage_targets(user) -> bool:
     return bool(managed_center_ids(user))
 

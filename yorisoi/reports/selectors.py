@@ -109,14 +109,26 @@ def year_choices(scope: Scope) -> list[tuple[int, str]]:
     return [(y, year_label(y)) for y in range(current, start - 1, -1)]
 
 
-def statistics_report(*, user, scope: Scope, year: int, publication: bool = False) -> Report:
+def publication_only(*, user, scope: Scope) -> bool:
+    """Exact figures are for managers of every center in view; everyone else (analysts,
+    admins, a manager looking beyond their centers) sees publication figures only."""
+    return not policy.can_see_exact_figures(user, scope.center_ids)
+
+
+def statistics_report(
+    *, user, scope: Scope, year: int, publication: bool = False, today: date | None = None
+) -> Report:
+    """The year's report for the scope. Publication figures whenever asked for or whenever the
+    user may not see exact ones; PublicationRefused when they cannot be published safely."""
+    publication = publication or publication_only(user=user, scope=scope)
     result = stats.fiscal_year_statistics(
         fiscal_year=year, center_ids=scope.center_ids, is_city=scope.is_city
     )
+    stats.year_to_date(result, today=today or timezone.localdate(), is_city=scope.is_city)
     return build_report(
         result,
         publication=publication,
-        drillable=policy.can_drill_down(user, scope.center_ids),
+        drillable=not publication and policy.can_drill_down(user, scope.center_ids),
     )
 
 

@@ -130,6 +130,15 @@ class ExternalSeries:
 
 
 @dataclass
+class PreviousToDate:
+    """The previous fiscal year's summary figures up to the same day, for a year in progress."""
+
+    first_day: date
+    last_day: date
+    values: dict[str, int]
+
+
+@dataclass
 class Statistics:
     fiscal_year: int
     center_ids: tuple[int, ...]
@@ -139,6 +148,15 @@ class Statistics:
     months: Breakdown
     external: list[ExternalSeries]
     totals: dict[str, int] = field(default_factory=dict)
+    # For a year in progress: the day the figures run to, how many of its months have begun
+    # (the rest have nothing to compare), and the previous year up to the same day.
+    as_of: date | None = None
+    months_reached: int | None = None
+    previous_to_date: PreviousToDate | None = None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.as_of is not None
 
     @property
     def label(self) -> str:
@@ -962,6 +980,49 @@ def external_series(*, fiscal_year: int, center_ids, is_city: bool) -> list[Exte
             )
         )
     return series
+
+
+def same_day_a_year_before(day: date) -> date:
+    return _years_before(day, 1)
+
+
+def year_to_date(stats: Statistics, *, today: date, is_city: bool) -> Statistics:
+    """Mark a year in progress on `stats`: the months reached, and the previous year's summary
+    figures up to the same day (so the overview compares like with like). A year already
+    ended, or not begun, is left as it is."""
+    if today < stats.first_day:
+        stats.months_reached = 0
+        return stats
+    if today > stats.last_day:
+        return stats
+    starts = month_starts(stats.fiscal_year)
+    stats.as_of = today
+    stats.months_reached = sum(1 for day in starts[:12] if day <= today)
+    prev_first = fiscal_year_bounds(stats.fiscal_year - 1)[0]
+    prev_last = same_day_a_year_before(today)
+    values = period_metric_values(
+        center_ids=stats.center_ids, is_city=is_city, first_day=prev_first, last_day=prev_last
+    )
+    closures = 0
+    if stats.center_ids:
+        closures = Case.objects.filter(
+            center_id__in=stats.center_ids,
+            status=Status.CLOSED,
+            closed_on__gte=prev_first,
+            closed_on__lte=prev_last,
+        ).count()
+    stats.previous_to_date = PreviousToDate(
+        first_day=prev_first,
+        last_day=prev_last,
+        values={
+            "contacts": values[Metric.CONTACTS.value],
+            "persons": values[Metric.PERSONS.value],
+            "intakes": values[Metric.NEW_CASES.value],
+            "referrals": values[Metric.REFERRALS.value],
+            "closures": closures,
+        },
+    )
+    return stats
 
 
 def metric_values_from(stats: Statistics) -> dict[str, int]:

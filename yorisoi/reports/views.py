@@ -25,6 +25,7 @@ from yorisoi.core.japanese import fiscal_year
 from . import charts, exports, policy, selectors, services
 from .forms import CommentaryForm, ExternalFigureForm, TargetForm
 from .labels import wareki, year_label
+from .masking import PublicationRefused
 from .models import Commentary, ExternalFigure, Target
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,19 @@ def statistics(request: HttpRequest) -> HttpResponse:
     scopes = selectors.scope_options(request.user)
     scope = selectors.scope_for(request.user, request.GET.get("center"), scopes)
     year = selectors.parse_year(request.GET.get("year"))
-    report = selectors.statistics_report(user=request.user, scope=scope, year=year)
+    publication_only = selectors.publication_only(user=request.user, scope=scope)
+    publication = publication_only or request.GET.get("publication") == "1"
+    try:
+        report = selectors.statistics_report(
+            user=request.user, scope=scope, year=year, publication=publication
+        )
+    except PublicationRefused:
+        return render(
+            request,
+            "reports/publication_refused.html",
+            {"scope": scope, "year": year, "year_label": year_label(year)},
+            status=503,
+        )
     tables = [
         (
             table,
@@ -106,10 +119,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "commentary": selectors.commentary_for(scope=scope, year=year),
             "can_edit_commentary": selectors.can_edit_commentary(user=request.user, scope=scope),
             "can_manage": policy.can_manage_targets(request.user),
-            "drillable": policy.can_drill_down(request.user, scope.center_ids),
+            "drillable": not report.publication
+            and policy.can_drill_down(request.user, scope.center_ids),
             "threshold": report.threshold,
-            "in_progress": report.stats.first_day <= timezone.localdate() <= report.stats.last_day,
-            "today": timezone.localdate(),
+            "publication_only": publication_only,
+            "exact_url": reverse("reports:statistics") + "?" + query,
+            "publication_url": reverse("reports:statistics") + "?" + query + "&publication=1",
+            "to_date": report.stats.previous_to_date,
         },
     )
 
@@ -162,12 +178,15 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     scope = selectors.scope_for(request.user, request.GET.get("center"))
     year = selectors.parse_year(request.GET.get("year"))
-    publication = request.GET.get("publication") == "1"
-    report = selectors.statistics_report(
-        user=request.user, scope=scope, year=year, publication=publication
+    publication = request.GET.get("publication") == "1" or selectors.publication_only(
+        user=request.user, scope=scope
     )
     label = str(scope.label)
     try:
+        # Publication figures are protected and audited before any file is made.
+        report = selectors.statistics_report(
+            user=request.user, scope=scope, year=year, publication=publication
+        )
         if kind == "csv":
             content = exports.build_csv(report, scope_label=label)
         elif kind == "xlsx":
@@ -177,12 +196,23 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
                 report,
                 scope_label=label,
                 commentary=selectors.commentary_for(scope=scope, year=year),
+                center_id=scope.center.pk if scope.center else None,
+                is_city=scope.is_city,
                 progress=[
                     p
                     for p in selectors.targets_progress(user=request.user, year=year)
                     if p.target.center_id in (None, *scope.center_ids)
                 ],
             )
+    except PublicationRefused:
+        messages.error(
+            request,
+            _(
+                "公表用の数値は、少数の秘匿を守れることを確かめられなかったため出力していません。"
+                "センター長にご相談ください。"
+            ),
+        )
+        return redirect(reverse("reports:statistics") + "?" + _query(year, scope))
     except Exception:
         # Nothing has been sent yet: the user gets a message, never a partial file.
         logger.exception("export %s failed", kind)

@@ -99,7 +99,13 @@ def test_xlsx_is_formatted(client, manager1, center1, busy_world):
     header = next(r for r in detail.iter_rows() if r[0].value == "項目")
     assert all(cell.font.bold for cell in header if cell.value)
     assert detail.column_dimensions["A"].width >= 30
-    figures = [c for row in detail.iter_rows() for c in row if isinstance(c.value, int)]
+    ratio_columns = {c.column for c in header if c.value == "増減率"}
+    figures = [
+        c
+        for row in detail.iter_rows()
+        for c in row
+        if isinstance(c.value, int) and c.column not in ratio_columns
+    ]
     assert figures and all(c.number_format == "#,##0" for c in figures)
 
 
