@@ -34,6 +34,8 @@ from django.conf import settings
 
 Quantity = Hashable
 EQ, LE = "eq", "le"  # sum(coef * q) == 0, sum(coef * q) <= 0
+# Further masks tried, cheapest first, when a masked quantity is not yet safe.
+MAX_TRIALS = 60
 
 
 def threshold() -> int:
@@ -158,7 +160,6 @@ class LinkedTables:
         limit = threshold() if limit is None else limit
         hidden = {q for q, v in self.values.items() if is_small(v, limit)}
         queue = sorted(hidden, key=repr)
-        partners = self._partners()
         checked: set[Quantity] = set()
         while queue:
             quantity = queue.pop(0)
@@ -169,7 +170,7 @@ class LinkedTables:
             if found.safe(limit):
                 checked.add(quantity)
                 continue
-            extra = self._cheapest_partner(quantity, hidden, partners, limit)
+            extra = self._cheapest_partner(quantity, hidden, limit)
             if extra is None:
                 where = self.places[quantity][0]
                 raise PublicationRefused(
@@ -181,50 +182,39 @@ class LinkedTables:
             queue[:0] = [quantity, extra]
         return hidden
 
-    def _partners(self) -> dict[Quantity, list[tuple[int, Quantity]]]:
-        """For each quantity, the others sharing a relation with it (equalities first)."""
-        out: dict[Quantity, list[tuple[int, Quantity]]] = {}
+    def _cheapest_partner(self, quantity, hidden, limit) -> Quantity | None:
+        """The cheapest further quantity to mask so that `quantity` becomes safe; when no
+        single one does, the one that widens it most. Candidates are the shown quantities
+        sharing a relation with the hidden ones linked to `quantity`, tried by solving."""
+        group, _rows = _Solver(self, hidden)._group(quantity)
+        candidates = set()
+        members = set(group)
         for relation in self.relations:
-            rank = 0 if relation.kind == EQ else 1
-            for q in relation.coefficients:
-                bucket = out.setdefault(q, [])
-                bucket.extend((rank, p) for p in relation.coefficients if p != q)
-        return out
-
-    def _cheapest_partner(self, quantity, hidden, partners, limit) -> Quantity | None:
-        own = self.values[quantity] or 0
-        best, best_cost = None, None
-        seen: set[Quantity] = set()
-        frontier = [quantity]
-        # Direct partners first; when all of them are masked already, partners of the masked
-        # ones (a recovery may run through a chain of relations).
-        for _depth in range(4):
-            candidates = []
-            for q in frontier:
-                for rank, p in partners.get(q, []):
-                    if p not in seen:
-                        seen.add(p)
-                        candidates.append((rank, p))
-            for rank, p in candidates:
-                if p in hidden:
-                    continue
-                value = self.values[p] or 0
-                cost = (
-                    rank,
-                    self.weight.get(p, 0),
-                    own + value < limit + 1,
-                    value == 0,
-                    value,
-                    repr(p),
-                )
-                if best_cost is None or cost < best_cost:
-                    best, best_cost = p, cost
-            if best is not None:
-                return best
-            frontier = [p for _rank, p in candidates if p in hidden]
-            if not frontier:
-                return None
-        return None
+            if members.intersection(relation.coefficients):
+                candidates.update(q for q in relation.coefficients if q not in hidden)
+        ordered = sorted(
+            candidates,
+            key=lambda q: (self.weight.get(q, 0), self.values[q] == 0, self.values[q], repr(q)),
+        )
+        best, best_width = None, _Solver(self, hidden).interval(quantity).width
+        for candidate in ordered[:MAX_TRIALS]:
+            width = _Solver(self, hidden | {candidate}).interval(quantity).width
+            if width >= limit + 1:
+                return candidate
+            if width > best_width:
+                best, best_width = candidate, width
+        if best is None and ordered:
+            # No single mask widens it (the recovery runs along two paths at once): mask the
+            # cheapest partner in one of its own equalities and look again.
+            own = {
+                q
+                for relation in self.relations
+                if relation.kind == EQ and quantity in relation.coefficients
+                for q in relation.coefficients
+                if q not in hidden
+            }
+            best = next((q for q in ordered if q in own), ordered[0])
+        return best
 
     def audit(self, limit: int | None = None) -> list[str]:
         """Every reason the publication is unsafe; empty when it may be published."""

@@ -217,5 +217,5 @@ def test_persons_never_exceeding_contacts_is_part_of_what_an_attacker_knows(pers
     linked.add("persons", persons, Place("t", "row", "persons"))
     linked.add_at_most("persons", "count")
     hidden = {"persons"}
-    (low, high) = attack(linked, hidden)["persons"]
+    _low, high = attack(linked, hidden)["persons"]
     assert high == 2
