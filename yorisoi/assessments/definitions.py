@@ -42,6 +42,7 @@ TOP_KEYS = {
     "convention",
     "source",
     "variants",
+    "variants_label",
     "sections",
     "items",
     "scoring",
@@ -49,6 +50,21 @@ TOP_KEYS = {
     "risk",
 }
 ITEM_KEYS = {"id", "type", "labels", "help", "required", "section"}
+# A variant may change the answer scale, or (a published definition with several editions,
+# such as the outing classification of the H30 and R4 surveys) the classification rules and
+# the text naming their source.
+VARIANT_KEYS = {
+    "id",
+    "labels",
+    "default",
+    "scale",
+    "range",
+    "bands",
+    "description",
+    "convention",
+    "source",
+    "classification",
+}
 ITEM_TYPE_KEYS = {
     "single_choice": {"options"},
     "scale": {"min", "max", "anchors"},
@@ -410,7 +426,7 @@ class _Checker:
         if "order" in data:
             self.integer(data, "order", where)
         self.labels(data, "labels", where)
-        for key in ("description", "convention", "source"):
+        for key in ("description", "convention", "source", "variants_label"):
             self.labels(data, key, where, required=False)
         self.check_sections()
         self.check_items()
@@ -661,9 +677,9 @@ class _Checker:
                 )
                 continue
             where = _("バリエーション「%(id)s」") % {"id": variant.get("id")}
-            self.unknown_keys(
-                variant, {"id", "labels", "default", "scale", "range", "bands"}, where
-            )
+            self.unknown_keys(variant, VARIANT_KEYS, where)
+            for key in ("description", "convention", "source"):
+                self.labels(variant, key, where, required=False)
             variant_id = self.identifier(variant, "id", where)
             if variant_id in seen:
                 self.add(
@@ -1053,9 +1069,18 @@ class _Checker:
 
     def check_classification(self) -> None:
         section = self.mapping(self.data, "classification", _("定義"), required=False)
-        if section is None:
-            return
-        where = _("分類（classification）")
+        if section is not None:
+            self.check_classification_section(section, _("分類（classification）"))
+        for variant in self.data.get("variants") or []:
+            if isinstance(variant, MDict) and "classification" in variant:
+                where = _("バリエーション「%(id)s」") % {"id": variant.get("id")}
+                inner = self.mapping(variant, "classification", where)
+                if inner is not None:
+                    self.check_classification_section(
+                        inner, _("%(where)sの分類（classification）") % {"where": where}
+                    )
+
+    def check_classification_section(self, section: MDict, where: str) -> None:
         self.unknown_keys(section, {"labels", "results", "groups", "rules", "default"}, where)
         self.labels(section, "labels", where)
         groups = self.mapping(section, "groups", where, required=False) or MDict()
@@ -1220,6 +1245,9 @@ def resolve(definition: dict, variant_id: str = "") -> dict:
         for key in ("range", "bands"):
             if key in chosen:
                 scoring[key] = copy.deepcopy(chosen[key])
+    for key in ("description", "convention", "source", "classification"):
+        if key in chosen:
+            resolved[key] = copy.deepcopy(chosen[key])
     return resolved
 
 

@@ -18,7 +18,7 @@ OUTING_BY_PHASE = {
     Phase.ENCOUNTER: ["rarely_room", "room_not_house", "nearby_store"],
     Phase.INDIVIDUAL: ["room_not_house", "nearby_store", "hobby_only"],
     Phase.GROUP: ["nearby_store", "hobby_only", "social_sometimes"],
-    Phase.PARTICIPATION: ["hobby_only", "social_sometimes", "work_school_some_days"],
+    Phase.PARTICIPATION: ["hobby_only", "social_sometimes", "work_school_3_4_days"],
 }
 WISHES = ["someone_to_talk", "try_ibasho", "online_contact", "daily_rhythm", "short_work"]
 INTERESTS = ["games", "music", "drawing", "reading", "computers", "animals", "trains"]
@@ -46,7 +46,10 @@ def _answers(rng: random.Random, case: Case, step: int, steps: int) -> dict:
         "outing": {
             "outing_state": state,
             "duration": rng.choice([8, 14, 30, 60, 96]) + step * 6,
-            "exclusions": {"tags": ["none_apply"], "free": []},
+            "began_because": {"tags": ["none_of_these"], "free": []},
+            "works_at_home": "no",
+            "role_at_home": "neither",
+            "talked_outside_family": rng.choice(["rarely", "never"]),
         },
         "k6": _k6(rng, level),
         "loneliness": {"no_companions": lonely, "left_out": lonely, "cut_off": max(1, lonely - 1)},

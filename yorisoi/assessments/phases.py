@@ -11,7 +11,14 @@ from yorisoi.cases.models import Phase
 
 RECENT_DAYS = 90
 ROOM_BOUND = {"room_not_house", "rarely_room"}
-GOING_OUT = {"work_school_daily", "work_school_some_days", "leisure_often", "social_sometimes"}
+# Answers of the outing instrument's first version (work_school_some_days) and of the second.
+GOING_OUT = {
+    "work_school_daily",
+    "work_school_some_days",
+    "work_school_3_4_days",
+    "leisure_often",
+    "social_sometimes",
+}
 GROUP_WISHES = {"try_ibasho", "someone_to_talk", "online_contact"}
 PARTICIPATION_WISHES = {"short_work", "qualification", "study_again"}
 

@@ -17,7 +17,10 @@ _seq = count(1)
 OUTING_NARROW = {
     "outing_state": "room_not_house",
     "duration": 30,
-    "exclusions": {"tags": ["none_apply"], "free": []},
+    "began_because": {"tags": ["none_of_these"], "free": []},
+    "works_at_home": "no",
+    "role_at_home": "neither",
+    "talked_outside_family": "never",
 }
 K6_TOTAL_8 = {
     "tense": 2,

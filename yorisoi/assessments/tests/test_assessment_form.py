@@ -36,7 +36,7 @@ def test_the_form_offers_every_builtin_instrument(client, worker1, case_c1):
         assert title in html
     # Labelled inputs, a legend per radio group, 必須 marked, hidden token for double submits.
     assert '<label for="id_outing__duration__years">' in html
-    assert "<legend>ふだんの外出の様子" in html
+    assert "<legend>ふだんどのくらい外出しますか" in html
     assert 'name="submission_token"' in html
     # Drafts may be half-filled, so the browser must not insist on every 必須 field.
     assert not re.search(r'<input[^>]*name="k6__tense"[^>]*required', html)
@@ -171,11 +171,15 @@ def test_a_stale_draft_save_is_refused_showing_what_changed(client, worker1, man
 
 def test_exclusive_option_cannot_be_combined(client, worker1, case_c1):
     client.force_login(worker1)
-    outing = {**OUTING_NARROW, "exclusions": {"tags": ["none_apply", "work"], "free": []}}
+    outing = {
+        **OUTING_NARROW,
+        "began_because": {"tags": ["none_of_these", "pregnancy"], "free": []},
+    }
     response = client.post(new_url(case_c1), post_data({"outing": outing}, action="complete"))
     assert response.status_code == 400
-    assert "「いずれにも当てはまらない」は、ほかの選択肢と同時には選べません。" in (
-        response.content.decode()
+    assert (
+        "「上のいずれでもない（ほかの病気やきっかけを含む）」は、ほかの選択肢と同時には選べません。"
+        in (response.content.decode())
     )
 
 

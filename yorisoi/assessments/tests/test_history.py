@@ -91,7 +91,7 @@ def test_the_detail_page_compares_with_the_previous_assessment(client, worker1, 
     assert "区分：狭義のひきこもりの状態 → 準ひきこもりの状態" in html
     assert "変化あり" in html
     row = re.search(
-        r"<tr class=\"changed\">\s*<th scope=\"row\">ふだんの外出の様子</th>.*?</tr>",
+        r"<tr class=\"changed\">\s*<th scope=\"row\">ふだんどのくらい外出しますか</th>.*?</tr>",
         html,
         flags=re.S,
     )

@@ -80,5 +80,5 @@ def test_a_missing_file_is_reported(tmp_path):
 def test_list_shows_the_builtins():
     out = StringIO()
     call_command("instruments", "list", stdout=out)
-    assert "outing\tv1" in out.getvalue()
+    assert "outing\tv2" in out.getvalue()
     assert "k6\tv1" in out.getvalue()
