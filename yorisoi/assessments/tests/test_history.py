@@ -95,7 +95,7 @@ def test_the_detail_page_compares_with_the_previous_assessment(client, worker1, 
         html,
         flags=re.S,
     )
-    assert row and "自分の部屋からは出るが、家からは出ない" in row.group(0)
+    assert row and "自室からは出るが、家からは出ない" in row.group(0)
 
 
 def test_the_first_assessment_has_nothing_to_compare(client, worker1, case_c1):
