@@ -422,6 +422,9 @@ class InstrumentSettingForm(forms.Form):
             (variant_id, scoring.pick(labels, lang))
             for variant_id, labels in definitions.variant_choices(definition)
         ]
+        if definition.get("variants_label"):
+            # e.g. which survey's definition a classification follows, rather than a scale.
+            self.fields["variant"].label = scoring.pick(definition["variants_label"], lang)
 
 
 class VocabularyTermForm(forms.Form):
