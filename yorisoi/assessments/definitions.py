@@ -43,6 +43,7 @@ TOP_KEYS = {
     "source",
     "variants",
     "variants_label",
+    "required",
     "sections",
     "items",
     "scoring",
@@ -425,6 +426,8 @@ class _Checker:
             self.integer(data, "version", where, minimum=1)
         if "order" in data:
             self.integer(data, "order", where)
+        # required: true -> every completed assessment must answer this instrument.
+        self.boolean(data, "required", where)
         self.labels(data, "labels", where)
         for key in ("description", "convention", "source", "variants_label"):
             self.labels(data, key, where, required=False)

@@ -67,6 +67,35 @@ class Block:
     def snapshot(self) -> dict:
         return self.spec.snapshot
 
+    @property
+    def required(self) -> bool:
+        return bool(self.snapshot.get("required"))
+
+    @property
+    def grid(self) -> dict | None:
+        """Columns and rows for a compact grid of radio buttons, when every item is a scale
+        item on the same points (K6, loneliness); None for any other instrument."""
+        entries = [e for _section, group in self.sections for e in group]
+        items = [e.item for e in entries]
+        if len(items) < 2 or any(i["type"] != "scale" for i in items):
+            return None
+        first = items[0]
+        shape = (first["min"], first["max"], first.get("anchors"))
+        if any((i["min"], i["max"], i.get("anchors")) != shape for i in items):
+            return None
+        anchors = first.get("anchors") or []
+        lang = _lang()
+        columns = [
+            {
+                "value": n,
+                "label": scoring.pick(anchors[n - first["min"]], lang)
+                if n - first["min"] < len(anchors)
+                else "",
+            }
+            for n in range(first["min"], first["max"] + 1)
+        ]
+        return {"columns": columns, "rows": entries}
+
 
 class AssessmentForm(forms.Form):
     """Saving a draft accepts any subset of answers; completing needs every required item of
@@ -356,6 +385,16 @@ class AssessmentForm(forms.Form):
                 value = self._answer(spec.instrument_id, item)
                 if value is not None:
                     answers[item["id"]] = value
+            if not answers and self.completing and spec.snapshot.get("required"):
+                title = scoring.pick(spec.snapshot["labels"], _lang())
+                for item, names in self._items[spec.instrument_id]:
+                    if item["id"] in scoring.required_items(spec.snapshot):
+                        self.add_error(
+                            names[0],
+                            _("完了するには、「%(title)s」のこの項目に答えてください。")
+                            % {"title": title},
+                        )
+                continue
             if not answers:
                 continue
             if self.completing:

@@ -82,7 +82,7 @@ def test_a_draft_is_finished_later(client, worker1, case_c1):
     response = client.post(
         f"/assessments/{assessment.pk}/edit/",
         post_data(
-            {"k6": K6_TOTAL_8, "outing": OUTING_NARROW},
+            {"k6": K6_TOTAL_8, "outing": OUTING_NARROW, "safety": SAFE},
             action="complete",
             submission_token="d2",
             version=str(assessment.version),
@@ -93,7 +93,7 @@ def test_a_draft_is_finished_later(client, worker1, case_c1):
     assert assessment.status == Assessment.Status.COMPLETE
     assert assessment.completed_at is not None
     totals = dict(assessment.responses.values_list("instrument_id", "total"))
-    assert totals == {"outing": None, "k6": 8}
+    assert totals == {"outing": None, "k6": 8, "safety": None}
     assert assessment.responses.get(instrument_id="outing").classification == "narrow"
     html = client.get(assessment.get_absolute_url()).content.decode()
     assert "合計 8点（範囲 0〜24点）" in html
@@ -105,7 +105,8 @@ def test_completing_needs_every_required_item_and_saves_nothing_otherwise(client
     answers = dict(K6_TOTAL_8)
     del answers["worthless"]
     response = client.post(
-        new_url(case_c1), post_data({"k6": answers}, action="complete", submission_token="c1")
+        new_url(case_c1),
+        post_data({"k6": answers, "safety": SAFE}, action="complete", submission_token="c1"),
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -129,7 +130,7 @@ def test_completing_an_empty_form_says_what_to_do(client, worker1, case_c1):
 
 def test_a_double_submit_creates_one_assessment(client, worker1, case_c1):
     client.force_login(worker1)
-    data = post_data({"k6": K6_TOTAL_8}, action="complete", submission_token="same")
+    data = post_data({"k6": K6_TOTAL_8, "safety": SAFE}, action="complete", submission_token="same")
     first = client.post(new_url(case_c1), data)
     second = client.post(new_url(case_c1), data)
     assert first.status_code == second.status_code == 302
@@ -204,6 +205,7 @@ def test_durations_and_free_tags_are_stored_for_matching(client, worker1, case_c
         {
             "outing": OUTING_NARROW,
             "interests": {"interests": {"tags": ["games", "music"], "free": []}},
+            "safety": SAFE,
         },
         action="complete",
     )
@@ -225,7 +227,7 @@ def test_durations_and_free_tags_are_stored_for_matching(client, worker1, case_c
 
 def test_a_completed_assessment_cannot_be_edited(client, worker1, case_c1):
     client.force_login(worker1)
-    client.post(new_url(case_c1), post_data({"k6": K6_TOTAL_8}, action="complete"))
+    client.post(new_url(case_c1), post_data({"k6": K6_TOTAL_8, "safety": SAFE}, action="complete"))
     assessment = Assessment.objects.get()
     response = client.get(f"/assessments/{assessment.pk}/edit/", follow=True)
     assert "完了したアセスメントは変更できません。" in response.content.decode()
@@ -233,7 +235,7 @@ def test_a_completed_assessment_cannot_be_edited(client, worker1, case_c1):
         f"/assessments/{assessment.pk}/edit/",
         post_data({"k6": k6(20)}, action="complete", version=str(assessment.version)),
     )
-    assert assessment.responses.get().total == 8
+    assert assessment.responses.get(instrument_id="k6").total == 8
 
 
 def test_a_closed_case_takes_no_new_assessment(client, worker1, case_c1):
@@ -243,7 +245,7 @@ def test_a_closed_case_takes_no_new_assessment(client, worker1, case_c1):
     client.force_login(worker1)
     response = client.get(new_url(case_c1), follow=True)
     assert "終結したケースにはアセスメントを記録できません。" in response.content.decode()
-    client.post(new_url(case_c1), post_data({"k6": K6_TOTAL_8}, action="complete"))
+    client.post(new_url(case_c1), post_data({"k6": K6_TOTAL_8, "safety": SAFE}, action="complete"))
     assert Assessment.objects.count() == 0
 
 

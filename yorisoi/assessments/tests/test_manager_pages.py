@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from yorisoi.assessments.models import InstrumentDefinition, InstrumentSetting, VocabularyTerm
 from yorisoi.audit.models import AuditEvent
 
-from .factories import assess, post_data
+from .factories import SAFE, assess, post_data
 
 GOOD = """\
 id: daily_life
@@ -54,9 +54,9 @@ def test_a_valid_file_is_accepted_and_offered_in_new_assessments(
     assert "生活のようす" in client.get(f"/assessments/case/{case_c1.pk}/new/").content.decode()
     client.post(
         f"/assessments/case/{case_c1.pk}/new/",
-        post_data({"daily_life": {"meals": "irregular"}}, action="complete"),
+        post_data({"daily_life": {"meals": "irregular"}, "safety": SAFE}, action="complete"),
     )
-    response = case_c1.assessments.get().responses.get()
+    response = case_c1.assessments.get().responses.get(instrument_id="daily_life")
     assert (response.definition_id, response.total) == (row.pk, 2)
     # Another center does not get it.
     client.force_login(worker2)
@@ -142,10 +142,11 @@ def test_the_center_chooses_the_three_point_loneliness_scale(
     client.post(
         f"/assessments/case/{case_c1.pk}/new/",
         post_data(
-            {"loneliness": {"no_companions": 3, "left_out": 3, "cut_off": 3}}, action="complete"
+            {"loneliness": {"no_companions": 3, "left_out": 3, "cut_off": 3}, "safety": SAFE},
+            action="complete",
         ),
     )
-    new = case_c1.assessments.exclude(pk=old.pk).get().responses.get()
+    new = case_c1.assessments.exclude(pk=old.pk).get().responses.get(instrument_id="loneliness")
     assert (new.variant, new.total, new.result["range"]) == ("three_point", 9, [3, 9])
     kept = old.responses.get()
     assert (kept.variant, kept.total, kept.result["range"]) == ("four_point", 12, [3, 12])
@@ -161,7 +162,8 @@ def test_a_value_outside_the_chosen_scale_is_refused(client, manager1, worker1, 
     response = client.post(
         f"/assessments/case/{case_c1.pk}/new/",
         post_data(
-            {"loneliness": {"no_companions": 4, "left_out": 3, "cut_off": 3}}, action="complete"
+            {"loneliness": {"no_companions": 4, "left_out": 3, "cut_off": 3}, "safety": SAFE},
+            action="complete",
         ),
     )
     assert response.status_code == 400
