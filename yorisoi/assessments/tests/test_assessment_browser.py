@@ -31,12 +31,15 @@ def test_worker_assesses_and_the_manager_acknowledges_the_risk(
     ).check()
     safety.get_by_role("group", name="家の中での暴力").get_by_label("ないと確かめた").check()
     outing = page.get_by_role("region", name="外出状況と期間")
-    outing.get_by_label("ふだんは家で過ごし、趣味の用事のときだけ出かける").check()
+    outing.get_by_label("ふだんは家にいるが、自分の趣味に関する用事のときだけ外出する").check()
     outing.get_by_label("年", exact=True).fill("1")
     outing.get_by_label("か月", exact=True).fill("3")
-    outing.get_by_label("いずれにも当てはまらない").check()
+    outing.get_by_label("上のいずれでもない（ほかの病気やきっかけを含む）").check()
+    outing.get_by_label("していない", exact=True).check()
+    outing.get_by_label("どちらでもない").check()
+    outing.get_by_label("ほとんど会話しなかった").check()
     k6_region = page.get_by_role("region", name="心理的苦痛（K6）")
-    for group, answer in (
+    for item, answer in (
         ("神経が張りつめている感じ", "2：ときどき"),
         ("先に希望が持てない感じ", "2：ときどき"),
         ("じっとしていられない落ち着かなさ", "1：まれに"),
@@ -44,14 +47,16 @@ def test_worker_assesses_and_the_manager_acknowledges_the_risk(
         ("何をするにも大きな労力がいる感じ", "1：まれに"),
         ("自分には値打ちがないと感じること", "1：まれに"),
     ):
-        k6_region.get_by_role("group", name=group).get_by_label(answer).check()
+        # The grid's radios are named by their item and their point.
+        k6_region.get_by_label(f"{item}：{answer}").check()
     with page.expect_navigation():
         page.get_by_role("button", name="完了する").click()
 
     main = page.locator("main").inner_text()
     assert "アセスメントを完了しました。" in main
     assert "準ひきこもりの状態" in main
-    assert "1年3か月続いており（6か月以上）" in main
+    assert "1年3か月続いています（6か月以上）" in main
+    assert "診断ではありません" in main
     assert "前回（2025-04-01）との比較" in main
     assert "区分：狭義のひきこもりの状態 → 準ひきこもりの状態" in main
     assert "今日、本人が安全に過ごせるかを本人または家族と確かめる" in main
@@ -85,9 +90,7 @@ def test_a_draft_keeps_its_answers_and_errors_are_tied_to_fields(
     case = make_case(worker1, center1)
     sign_in(worker1, next_url=f"/assessments/case/{case.pk}/new/")
     k6_region = page.get_by_role("region", name="心理的苦痛（K6）")
-    k6_region.get_by_role("group", name="神経が張りつめている感じ").get_by_label(
-        "3：しばしば"
-    ).check()
+    k6_region.get_by_label("神経が張りつめている感じ：3：しばしば").check()
     with page.expect_navigation():
         page.get_by_role("button", name="完了する").click()
     # Completing a half-filled K6 is refused, naming each missing item.
@@ -100,5 +103,22 @@ def test_a_draft_keeps_its_answers_and_errors_are_tied_to_fields(
     assert "下書きを保存しました。" in page.locator("main").inner_text()
     with page.expect_navigation():
         page.get_by_role("link", name="続きを入力する").click()
-    checked = page.get_by_role("group", name="神経が張りつめている感じ").get_by_label("3：しばしば")
+    checked = page.get_by_label("神経が張りつめている感じ：3：しばしば")
     assert checked.is_checked()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_form_fits_the_screen_and_the_navigation_leads_to_each_instrument(
+    page, sign_in, axe_check, worker1, center1, width
+):
+    case = make_case(worker1, center1)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(worker1, next_url=f"/assessments/case/{case.pk}/new/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    nav = page.get_by_role("navigation", name="尺度の一覧（選ぶとその尺度へ移ります）")
+    nav.get_by_role("link", name="心理的苦痛（K6）").click()
+    assert page.url.endswith("#h-k6")
+    grid = page.get_by_role("region", name="心理的苦痛（K6）").get_by_role("table")
+    assert grid.count() == 1
+    grid.get_by_label("気分が沈んで晴れない感じ：4：ほぼずっと").check()
+    axe_check(page)
