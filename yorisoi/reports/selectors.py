@@ -22,7 +22,7 @@ from yorisoi.cases.models import Case, Contact, HeardVia, Status
 from yorisoi.core.japanese import fiscal_year, fiscal_year_bounds
 from yorisoi.people.models import AgeBand, Sex
 
-from . import policy, stats
+from . import masking, policy, stats
 from .labels import year_label
 from .models import LAST_FISCAL_YEAR, Commentary, ExternalFigure, Target
 from .tables import Report, build_report
@@ -392,6 +392,9 @@ class Progress:
     needed_per_month: int | None
     months_left: int
     projected: int | None
+    # A small achieved figure shown to someone who may see publication figures only: the page
+    # shows the mask mark for it and for everything computed from it.
+    masked: bool = False
 
     @property
     def status_label(self) -> str:
@@ -488,7 +491,13 @@ def targets_progress(*, user, year: int, today: date | None = None) -> list[Prog
             cache[key] = stats.period_metric_values(
                 center_ids=ids, is_city=target.center_id is None, first_day=first, last_day=last
             )
-        out.append(target_progress(target, values=cache[key], today=today))
+        progress = target_progress(target, values=cache[key], today=today)
+        ids = [target.center_id] if target.center_id else every
+        if not policy.can_see_exact_figures(user, ids) and masking.is_small(
+            progress.achieved, masking.threshold()
+        ):
+            progress.masked = True
+        out.append(progress)
     return out
 
 

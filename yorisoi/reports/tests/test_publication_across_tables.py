@@ -261,3 +261,22 @@ def test_the_pdf_carries_no_target_figure_the_masking_did_not_see(
     rows = published_progress(report, progress, center_id=center1.pk, is_city=False)
     hidden = {r.target.metric: r.hidden for r in rows}
     assert hidden == {"social_participation": True, "contacts": True}
+
+
+def test_the_targets_page_masks_small_achievements_for_analysts(
+    client, analyst1, manager1, center1, attack_world
+):
+    from yorisoi.reports.models import Target
+
+    Target.objects.create(
+        metric="social_participation", center=center1, start_year=YEAR, end_year=YEAR, value=3
+    )
+    f.closed(
+        Case.objects.filter(center=center1).first(), on=date(2024, 9, 1), reason="goal_reached"
+    )
+    client.force_login(analyst1)
+    html = client.get(reverse("reports:targets"), {"year": YEAR}).content.decode()
+    assert "少数のため秘匿" in html
+    client.force_login(manager1)
+    html = client.get(reverse("reports:targets"), {"year": YEAR}).content.decode()
+    assert "少数のため秘匿" not in html
