@@ -13,12 +13,25 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
+
 
 def env_bool(name: str, default: bool) -> bool:
+    """A yes/no variable. Anything but the words below refuses to start: a typo such as
+    `YORISOI_PRODUCTION=ture` must not quietly run a production server in demo mode."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be one of {', '.join(TRUE_WORDS)} (to turn it on) or "
+        f"{', '.join(FALSE_WORDS)} (to turn it off); got {value!r}"
+    )
 
 
 def env_int(name: str, default: int) -> int:
