@@ -150,6 +150,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sign-in by default: a view strangers may open says so with @login_not_required (and has a
+    # public row in the access matrix); every other view sends them to the login page.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "yorisoi.core.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Messages before the session checks, so "signed out after N minutes" reaches the login page.

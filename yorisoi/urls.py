@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -14,7 +15,8 @@ urlpatterns = [
     path("agencies/", include("yorisoi.agencies.urls")),
     path("assessments/", include("yorisoi.assessments.urls")),
     path("reports/", include("yorisoi.reports.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # The login page has the language switch too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,12 +8,13 @@ from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -71,6 +72,7 @@ def reauth_required(return_to: str | None = None):
 # --- sign-in and sign-out -------------------------------------------------------------------
 
 
+@method_decorator(login_not_required, name="dispatch")  # as Django's LoginView, said here too
 class YorisoiLoginView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
@@ -101,6 +103,9 @@ def lockout_response(
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
+# Open to strangers: a session that has already ended (idle timeout, ended from another browser)
+# still gets the login page when its user presses the sign-out button.
+@login_not_required
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         logout(request)
@@ -367,6 +372,7 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
 # --- Django admin -----------------------------------------------------------------------------
 
 
+@login_not_required
 def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
     """The admin site's own login page, replaced: sign-in (with lockout and 2FA) happens on ours."""
     user = request.user

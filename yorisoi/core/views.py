@@ -1,7 +1,7 @@
 import logging
 import sys
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -20,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"sections": sections})
 
 
+@login_not_required  # load balancers and monitoring ask without signing in
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     try:

@@ -7,6 +7,8 @@ Each row maps role → expected status of a GET; roles not listed expect the row
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -33,14 +35,29 @@ CENTER_STAFF = {"manager1": 200, "worker1": 200, "worker1b": 200, "manager2": 20
 EVERYONE = dict.fromkeys(ROLES[1:], 200)
 MANAGERS = {"manager1": 200, "manager2": 200}
 
+
+class Public(tuple):
+    """A row strangers may open: its view is marked @login_not_required. Every other view is
+    behind the login page (LoginRequiredMiddleware); test_public_rows_are_the_public_views keeps
+    the two lists the same."""
+
+
+def public(default: int, overrides: dict[str, int]) -> Public:
+    return Public((default, overrides))
+
+
 # url name -> (default status for signed-in roles, {role: status}); anonymous always expects a
-# redirect to the login page unless the row says otherwise. URLs in POST_ONLY are checked with an
-# empty POST (a refused form is 200 or 400; what matters is who gets past the access check).
+# redirect to the login page (with the URL as `next`) unless the row is public(...) and says what
+# strangers get. URLs in POST_ONLY are checked with an empty POST (a refused form is 200 or 400;
+# what matters is who gets past the access check).
 MATRIX: dict[str, tuple[int, dict[str, int]]] = {
     "core:home": (200, {}),
-    "core:healthz": (200, {"anonymous": 200}),
-    "accounts:login": (302, {"anonymous": 200}),
-    "accounts:logout": (200, {}),
+    "core:healthz": public(200, {"anonymous": 200}),
+    "accounts:login": public(302, {"anonymous": 200}),
+    # Strangers are sent to the login page by the view itself (no `next`).
+    "accounts:logout": public(200, {"anonymous": 302}),
+    # A GET changes nothing and goes back to the top page.
+    "set_language": public(302, {"anonymous": 302}),
     "accounts:otp": (302, {}),
     "accounts:reauth": (200, {}),
     "accounts:two_factor": (302, {}),
@@ -145,7 +162,9 @@ POST_DATA = {"cases:manage_handover": lambda kwargs: {"center": kwargs["center_i
 # (yorisoi/people/tests and cases/tests check that nothing is listed for them).
 # Served by Django itself or by the admin site, whose access is tested in accounts.
 NOT_IN_MATRIX_PREFIXES = ("admin:",)
-NOT_IN_MATRIX = {"set_language"}
+NOT_IN_MATRIX: set[str] = set()
+# The admin site's login page (ours, sending strangers on to the real login page).
+PUBLIC_NOT_IN_MATRIX = {"admin:login"}
 
 
 def _url_names(resolver=None, namespace="") -> list[tuple[str, URLPattern]]:
@@ -341,6 +360,19 @@ def test_every_url_is_in_the_matrix():
     assert not stale, f"Matrix rows for URLs that no longer exist: {stale}"
 
 
+def test_public_rows_are_the_public_views():
+    """Every @login_not_required view has a public(...) row, and every public row's view is
+    marked: a page cannot become open to strangers without the matrix saying so."""
+    open_views = {
+        name
+        for name, pattern in _url_names()
+        if not getattr(pattern.callback, "login_required", True)
+    }
+    public_rows = {name for name, row in MATRIX.items() if isinstance(row, Public)}
+    assert open_views - PUBLIC_NOT_IN_MATRIX == public_rows
+    assert PUBLIC_NOT_IN_MATRIX <= open_views
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_role_matrix(client, world, name):
     users, kwargs = world
@@ -358,8 +390,14 @@ def test_role_matrix(client, world, name):
         status = response.status_code
         if role == "anonymous":
             expected = overrides.get("anonymous", 302)
-            if expected == 302 and status == 302:
-                assert "/accounts/login/" in response["Location"], (name, response["Location"])
+            if status == 302:
+                sent_to_login = response["Location"].startswith(
+                    f"/accounts/login/?next={quote(url)}"
+                )
+                assert sent_to_login != isinstance(MATRIX[name], Public), (
+                    name,
+                    response["Location"],
+                )
         else:
             expected = overrides.get(role, default)
         got[role], want[role] = status, expected

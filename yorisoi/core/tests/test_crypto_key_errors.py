@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import path
@@ -14,6 +15,7 @@ from yorisoi.core.middleware import EncryptionKeyErrorMiddleware
 from yorisoi.people.models import Person
 
 
+@login_not_required  # the probe is about the key, not about signing in
 def read_address(request, pk):
     return HttpResponse(Person.objects.get(pk=pk).address)
 

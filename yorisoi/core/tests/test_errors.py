@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.test import Client
 from django.urls import include, path
 
 
+# Strangers get the same calm pages (the probes are open, as error pages are).
+@login_not_required
 def _boom(request):
     raise RuntimeError("secret-detail-from-the-code")
 
 
+@login_not_required
 def _hidden(request):
     # What a selector does for an object the user may not see: a plain 404.
     raise Http404("ケース 42 は別のセンターのものです")
