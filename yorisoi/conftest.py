@@ -6,7 +6,13 @@ import pytest
 
 from yorisoi.accounts.models import Center, Membership, Role, User
 from yorisoi.core.crypto import generate_key
-from yorisoi.core.tests.browser import axe_check, browser, page, sign_in  # noqa: F401 - fixtures
+from yorisoi.core.tests.browser import (  # noqa: F401 - fixtures
+    axe_check,
+    browser,
+    csp_violations,
+    page,
+    sign_in,
+)
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 TEST_KEY = generate_key()

@@ -11,6 +11,10 @@ yorisoi/conftest.py imports these fixtures, so any app's tests can use them:
 
 `page` opens pages of pytest-django's `live_server` (relative URLs work: `page.goto("/")`), in
 Japanese, with a fresh browser context per test. `axe_check(page)` runs axe-core on the page.
+
+Every page the context opens is watched for Content-Security-Policy violations (the DOM's
+`securitypolicyviolation` events and Chromium's console reports); any violation fails the test at
+teardown. A test that provokes one on purpose reads and clears `csp_violations`.
 """
 
 from __future__ import annotations
@@ -71,9 +75,61 @@ def browser() -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Runs in every document before its own scripts (Playwright init scripts are not subject to the
+# page's CSP) and reports each violation to the test through an exposed binding.
+CSP_WATCH_SCRIPT = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__yorisoiCspViolation({
+    page: document.location.href,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+  });
+}, true);
+"""
+
+
+def assert_no_csp_violations(violations: list[str]) -> None:
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
 @pytest.fixture
-def page(browser, live_server) -> Iterator:
-    """A fresh page (own cookies) on the live server, Japanese locale, Tokyo time."""
+def csp_violations() -> list[str]:
+    """What the browser reported as blocked by the Content-Security-Policy during this test."""
+    return []
+
+
+def _watch_csp(context, violations: list[str]) -> None:
+    def on_event(source, v: dict) -> None:
+        violations.append(
+            f"{v['page']}: {v['directive']} blocked {v['blocked'] or '-'}"
+            f" ({v['source'] or 'page'}:{v['line']})"
+        )
+
+    def on_console(message) -> None:
+        if message.type in {"error", "warning"} and "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    context.expose_binding("__yorisoiCspViolation", on_event)
+    context.add_init_script(CSP_WATCH_SCRIPT)
+    context.on("console", on_console)
+
+
+def flush_browser_events(page) -> None:
+    """Reports travel to Python as events; one round trip delivers those already sent."""
+    if page.is_closed():
+        return
+    try:
+        page.evaluate("0")
+    except Exception:  # noqa: S110 - a page mid-navigation or gone: its events have arrived
+        pass
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations) -> Iterator:
+    """A fresh page (own cookies) on the live server, Japanese locale, Tokyo time; fails the test
+    on any Content-Security-Policy violation on any page it opened."""
     context = browser.new_context(
         base_url=live_server.url,
         locale="ja-JP",
@@ -81,9 +137,13 @@ def page(browser, live_server) -> Iterator:
         viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(TIMEOUT_MS)
+    _watch_csp(context, csp_violations)
     page = context.new_page()
     try:
         yield page
+        for opened in context.pages:
+            flush_browser_events(opened)
+        assert_no_csp_violations(csp_violations)
     finally:
         context.close()
 
