@@ -29,6 +29,13 @@ def _encryption_key(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks run inside enqueue(), so a test sees their effect (and the mail outbox)
+    at once; a test of the worker itself sets the database backend back."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def make_user(username: str, *roles: tuple[Center | None, str], **extra) -> User:
     user = User.objects.create_user(
         username=username, password=TEST_PASSWORD, display_name=username, **extra

@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "yorisoi.core",
     "yorisoi.audit",
     "yorisoi.accounts",
@@ -275,6 +277,47 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Background work (django-tasks, the backport of Django 6's tasks framework): an enqueued task is
+# a row in the database, written in the same transaction as the change that asked for it. In
+# production `yorisoi db_worker` runs them; `yorisoi demo` runs a worker thread in its own
+# process; the tests run them at once (ImmediateBackend, yorisoi/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The address emails link to. Default: the first ALLOWED_HOSTS name over HTTPS in production,
+# the demo's own address otherwise.
+YORISOI_SITE_URL = os.environ.get("YORISOI_SITE_URL", "").rstrip("/") or (
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+    if PRODUCTION
+    else f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"
+)
+
+# Email: SMTP in production (or whenever EMAIL_HOST is set); otherwise each message is written
+# to a file under var/mail/, where the demo's mails can be read.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if PRODUCTION or EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = EMAIL_HOST or "localhost"
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ImproperlyConfigured(
+            "EMAIL_USE_TLS (STARTTLS, usually port 587) and EMAIL_USE_SSL (TLS from the start, "
+            "usually port 465) exclude each other: set one of them."
+        )
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "yorisoi.core.mail.ReadableFileBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "") or (
+    f"Yorisoi <noreply@{ALLOWED_HOSTS[0].lstrip('.')}>"
+    if PRODUCTION
+    else "Yorisoi <noreply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers. Production additionally forces HTTPS and secure cookies.
 SECURE_CONTENT_TYPE_NOSNIFF = True

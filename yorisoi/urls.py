@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from yorisoi.accounts.views import set_language
 
 admin.site.site_header = "Yorisoi"
 admin.site.site_title = "Yorisoi"
@@ -15,8 +15,7 @@ urlpatterns = [
     path("agencies/", include("yorisoi.agencies.urls")),
     path("assessments/", include("yorisoi.assessments.urls")),
     path("reports/", include("yorisoi.reports.urls")),
-    # The login page has the language switch too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -41,7 +41,10 @@ class UserAdmin(BaseUserAdmin):
     # Roles replace Django's groups and permissions; the staff flag follows the admin role.
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("氏名・連絡先"), {"fields": ("display_name", "last_name", "first_name", "email")}),
+        (
+            _("氏名・連絡先"),
+            {"fields": ("display_name", "last_name", "first_name", "email", "language")},
+        ),
         (
             _("状態"),
             {"fields": ("is_active", "leaving_on", "is_staff", "last_login", "date_joined")},

@@ -16,6 +16,13 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("政策担当")
 
 
+class Language(models.TextChoices):
+    """Languages of the screens and of mail; each named in itself, as on the language switch."""
+
+    JA = "ja", "日本語"
+    EN = "en", "English"
+
+
 # Roles that hold case content and so must use two-factor sign-in when it is required.
 ROLES_REQUIRING_2FA = {Role.ADMIN, Role.MANAGER, Role.WORKER}
 # Roles whose membership names no center: admin and analyst act on all centers; a partner
@@ -57,6 +64,16 @@ class User(AbstractUser):
     AUDIT_REDACT = ("password",)
 
     display_name = models.CharField(_("表示名"), max_length=100, blank=True)
+    language = models.CharField(
+        _("メールの言語"),
+        max_length=8,
+        blank=True,
+        choices=Language.choices,
+        help_text=_(
+            "お知らせメールを書く言語です。空欄なら日本語です。"
+            "画面の言語を切り替えると、それに合わせて変わります。"
+        ),
+    )
     leaving_on = models.DateField(
         _("退職・異動予定日"),
         null=True,

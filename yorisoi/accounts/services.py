@@ -24,7 +24,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from yorisoi.audit.models import Action
 from yorisoi.audit.services import REDACTED, diff, record, snapshot
 
-from .models import Membership, Role, User, UserSession
+from . import notices
+from .models import Language, Membership, Role, User, UserSession
 from .twofactor import (
     RECOVERY_CODE_COUNT,
     RECOVERY_DEVICE_NAME,
@@ -55,6 +56,7 @@ USER_AUDIT_FIELDS = (
     "last_name",
     "first_name",
     "email",
+    "language",
     "is_active",
     "is_staff",
     "leaving_on",
@@ -165,6 +167,9 @@ def password_change(*, request: HttpRequest, user: User, new_password: str) -> i
         obj=user,
         changes={"password": [REDACTED, REDACTED], "other_sessions": [ended, 0]},
     )
+    notices.security_notice_enqueue(
+        user=user, event=notices.SecurityEvent.PASSWORD_CHANGED, request=request
+    )
     return ended
 
 
@@ -218,6 +223,7 @@ def _totp_enrolment_complete(*, user: User, device: TOTPDevice) -> list[str]:
         obj=user,
         changes={"two_factor": [had_device, True], "recovery_codes": [None, len(codes)]},
     )
+    notices.security_notice_enqueue(user=user, event=notices.SecurityEvent.TWO_FACTOR_ON)
     return codes
 
 
@@ -248,6 +254,7 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
         obj=user,
         changes={"recovery_codes": [before, len(codes)]},
     )
+    notices.security_notice_enqueue(user=user, event=notices.SecurityEvent.RECOVERY_CODES_NEW)
     return codes
 
 
@@ -259,6 +266,8 @@ def two_factor_remove(*, user: User) -> None:
     record(
         actor=user, action=Action.SECURITY, obj=user, changes={"two_factor": [had_device, False]}
     )
+    if had_device:
+        notices.security_notice_enqueue(user=user, event=notices.SecurityEvent.TWO_FACTOR_OFF)
 
 
 def two_factor_verify(*, user: User, code: str) -> Device:
@@ -290,8 +299,25 @@ def two_factor_verify(*, user: User, code: str) -> Device:
             changes={"recovery_codes": [left_before, left_before - 1]},
             reason="recovery_code_used",
         )
+        notices.security_notice_enqueue(user=user, event=notices.SecurityEvent.RECOVERY_CODE_USED)
     record(actor=user, action=Action.LOGIN, reason="two_factor")
     return verified
+
+
+# --- preferences ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> None:
+    """The language this user's mail is written in, following the language switch."""
+    if language not in Language.values:
+        raise ValidationError(_("選べない言語です。"), code="invalid")
+    if user.language == language:
+        return
+    before = user.language
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    record(actor=user, action=Action.UPDATE, obj=user, changes={"language": [before, language]})
 
 
 # --- staff accounts (Django admin) ----------------------------------------------------------

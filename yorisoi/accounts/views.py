@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import selectors, services
+from . import notices, selectors, services
 from .forms import OtpVerifyForm, PasswordChangeForm, ReauthForm, SignInForm, TotpConfirmForm
+from .models import Language
 from .session_state import (
     ENROL,
     SESSION_NEW_RECOVERY_CODES,
@@ -88,9 +90,11 @@ class YorisoiLoginView(LoginView):
         mark_reauthenticated(self.request)  # the password was just entered
         step = two_factor_step(self.request)
         if step == VERIFY:
-            return redirect(url_with_next("accounts:otp", self.get_success_url()))
-        if step == ENROL:
-            return redirect(url_with_next("accounts:two_factor", self.get_success_url()))
+            response = redirect(url_with_next("accounts:otp", self.get_success_url()))
+        elif step == ENROL:
+            response = redirect(url_with_next("accounts:two_factor", self.get_success_url()))
+        # The password alone is news worth a mail from a new browser, second factor or not.
+        notices.sign_in_notice(request=self.request, user=form.get_user(), response=response)
         return response
 
 
@@ -385,3 +389,21 @@ def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
 
 def admin_password_change(request: HttpRequest, extra_context=None) -> HttpResponse:
     return redirect("accounts:password_change")
+
+
+# --- language -----------------------------------------------------------------------------
+
+
+@login_not_required  # the login page has the switch too
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a signed-in user's mail follows the language they choose."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and two_factor_step(request) is None
+        and language in Language.values
+    ):
+        services.user_language_set(user=request.user, language=language)
+    return response

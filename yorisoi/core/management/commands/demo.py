@@ -1,7 +1,8 @@
 """`yorisoi demo`: what `make demo` runs, in one process so that a second start takes seconds.
 
 Creates the key file if missing, applies migrations, loads the demo data (idempotent), then
-serves the app with daphne on 127.0.0.1.
+serves the app with daphne on 127.0.0.1, with a background worker in a thread of the same
+process (production runs `yorisoi db_worker` instead). Mail goes to files under var/mail/.
 """
 
 import os
@@ -9,6 +10,14 @@ import os
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from yorisoi.core.background import worker_thread_start
+
+
+def mail_destination() -> str:
+    if "smtp" in settings.EMAIL_BACKEND:
+        return f"mail is sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    return f"mail is written to files in {settings.EMAIL_FILE_PATH}/"
 
 
 class Command(BaseCommand):
@@ -32,7 +41,12 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         url = f"http://{options['host']}:{options['port']}/"
-        self.stdout.write(self.style.SUCCESS(f"\n  Yorisoi demo: {url}   (Ctrl-C stops it)\n"))
+        if not os.environ.get("YORISOI_SITE_URL"):
+            # Links in the demo's mails point at the port it serves on.
+            settings.YORISOI_SITE_URL = url.rstrip("/")
+        worker_thread_start()
+        self.stdout.write(self.style.SUCCESS(f"\n  Yorisoi demo: {url}   (Ctrl-C stops it)"))
+        self.stdout.write(f"  Background tasks run in this process; {mail_destination()}\n")
         self.stdout.flush()
 
         from daphne.cli import CommandLineInterface
