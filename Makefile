@@ -34,6 +34,8 @@ demo: $(VENV)/.installed
 	@echo "    partner1              staff of a partner employment-support agency"
 	@echo "    analyst1              city policy office: statistics only"
 	@echo "  Two-factor sign-in is off in the demo (YORISOI_REQUIRE_2FA=$$YORISOI_REQUIRE_2FA)."
+	@echo "  Background tasks run in the same process; mail (such as the security notice a"
+	@echo "  sign-in from a new browser sends) is written to $${YORISOI_VAR_DIR:-var}/mail/"
 	@echo ""
 	$(BIN)/yorisoi demo --port $(PORT)
 

@@ -5,6 +5,8 @@ from django.contrib.auth.hashers import make_password
 from .models import Center, Membership, Role, User
 
 DEMO_PASSWORD = "yorisoi-demo"  # noqa: S105 - documented demo password
+# Addresses that can never be delivered (.invalid); the demo writes its mail to var/mail/.
+DEMO_MAIL_DOMAIN = "yorisoi-demo.invalid"
 
 DEMO_CENTERS = [
     ("ひきこもり地域支援センター 北部", "北部センター", "北区"),
@@ -43,7 +45,10 @@ def load_demo_accounts(stdout=None) -> None:
                 password=password_hash,
                 is_staff=username == "admin",
                 is_superuser=False,  # the admin role carries the configuration permissions
+                email=f"{username}@{DEMO_MAIL_DOMAIN}",
             )
+        elif not user.email:  # demo databases made before the demo had mail
+            User.objects.filter(pk=user.pk).update(email=f"{username}@{DEMO_MAIL_DOMAIN}")
         for center_index, role in roles:
             Membership.objects.get_or_create(
                 user=user,

@@ -31,7 +31,8 @@ ROLES_WITHOUT_CENTER = {Role.ADMIN, Role.ANALYST, Role.PARTNER}
 # App labels whose Django admin screens the admin role may use: configuration, never case
 # content (admins reach that only through break-glass). A higher app with configuration models
 # may add its label here in its AppConfig.ready().
-ADMIN_ROLE_APP_LABELS = {"accounts", "axes", "otp_totp", "otp_static"}
+# django_tasks_database: the background tasks, read-only, so failed mail can be seen.
+ADMIN_ROLE_APP_LABELS = {"accounts", "axes", "otp_totp", "otp_static", "django_tasks_database"}
 
 
 class Center(models.Model):

@@ -60,6 +60,7 @@ def test_the_demo_runs_a_queued_mail_without_a_second_command(tmp_path):
     assert out["login"] == 302
     assert out["status"] == "SUCCESSFUL"
     [text] = out["files"]
-    assert "To: mailprobe@example.org\nSubject: 【寄り添い】新しいブラウザからログインがありました" in text
+    subject = "【寄り添い】新しいブラウザからログインがありました"
+    assert f"To: mailprobe@example.org\nSubject: {subject}" in text
     assert "これまでに使われていないブラウザからログインがありました" in text
     assert "http://127.0.0.1:8199/accounts/security/" in text
