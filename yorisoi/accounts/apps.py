@@ -8,9 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("アカウント")
 
     def ready(self) -> None:
-        from yorisoi.core.registry import demo_loaders
+        from . import providers
 
-        from . import signals  # noqa: F401
-        from .demo import load_demo_accounts
-
-        demo_loaders.append((10, load_demo_accounts))
+        providers.register()
