@@ -18,9 +18,7 @@ TABLE_ROW = re.compile(r"^\| `(\w+)` \| (\d+) \| (\w+) \| (.+?) \|$", re.M)
 
 def _documented(name: str) -> set[tuple[int, str]]:
     text = (Path(settings.BASE_DIR) / "docs" / "architecture.md").read_text()
-    return {
-        (int(order), app) for reg, order, app, _what in TABLE_ROW.findall(text) if reg == name
-    }
+    return {(int(order), app) for reg, order, app, _what in TABLE_ROW.findall(text) if reg == name}
 
 
 def _app(func) -> str:

@@ -149,3 +149,11 @@ def test_the_language_switch_before_sign_in_changes_no_account(client, worker):
     client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
     worker.refresh_from_db()
     assert worker.language == ""
+
+
+def test_a_session_still_owing_its_second_factor_changes_no_account(client, worker):
+    totp_device(worker)
+    sign_in(client, "worker1")  # password only: the code page is next
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    worker.refresh_from_db()
+    assert worker.language == ""
