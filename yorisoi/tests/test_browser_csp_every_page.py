@@ -3,7 +3,10 @@ Content-Security-Policy without a single violation (the `page` fixture fails on 
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 
 from yorisoi.tests.test_access_matrix import (  # noqa: F401 - world is a fixture
     MATRIX,
@@ -13,7 +16,16 @@ from yorisoi.tests.test_access_matrix import (  # noqa: F401 - world is a fixtur
     world,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _seeded_vocabulary(transactional_db):
+    """A browser test's database is emptied between tests, data migrations' rows included;
+    the matrix's world needs the seeded assessment vocabulary back."""
+    seed = importlib.import_module("yorisoi.assessments.migrations.0002_seed_vocabulary").seed
+    seed(apps, None)
+
 
 # Files, not pages: the browser would download them.
 DOWNLOADS = {"reports:export"}

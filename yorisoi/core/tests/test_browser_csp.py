@@ -7,7 +7,7 @@ import pytest
 
 from yorisoi.core.tests.browser import assert_no_csp_violations, flush_browser_events
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
 INJECT_INLINE = """
 () => {
